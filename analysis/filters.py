@@ -1,0 +1,475 @@
+"""Select the documents a report analyses: a date range or window, sources, categories, a query.
+
+Dates are UTC. ``start`` and ``end`` are inclusive: a date-only ``end`` (``"2026-09-07"``) keeps
+the whole of that day. ``window`` (``"12h"``, ``"7d"``, ``"4w"``) is a period that ends at ``end``
+or, when ``end`` is None, at the newest dated document; day and week windows cover whole calendar
+days (``"7d"`` ending on 7 September is 1-7 September). Documents without a date are excluded
+whenever a date filter is active, and how many were excluded is recorded in the result's
+``attrs["filter"]``.
+
+:func:`comparison_windows` gives the selected period and the equal-length period just before it,
+for "rising / falling" comparisons.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from analysis._validate import document_text, require_columns
+from analysis.errors import AnalysisInputError
+
+__all__ = [
+    "DateRange",
+    "comparison_windows",
+    "filter_corpus",
+    "parse_date_bound",
+    "parse_window",
+    "previous_window",
+    "query_pattern",
+    "resolve_date_range",
+]
+
+_WINDOW = re.compile(r"^\s*(\d+)\s*([hdw])\s*$", re.IGNORECASE)
+_WINDOW_FORMS = '"<n>h" (hours), "<n>d" (days) or "<n>w" (weeks), e.g. "24h", "7d", "4w"'
+_DATE_ONLY = re.compile(r"^\s*\d{4}-\d{2}-\d{2}\s*$")
+_DATE_FORMS = '"YYYY-MM-DD" (e.g. "2026-09-01") or an ISO timestamp ("2026-09-01T12:00:00Z")'
+_UNITS = {"h": "hours", "d": "days", "w": "weeks"}
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """A half-open UTC period ``[lo, hi)``; either bound may be None (unbounded).
+
+    Attributes:
+        lo: first instant included, or None.
+        hi: first instant excluded, or None.
+    """
+
+    lo: pd.Timestamp | None = None
+    hi: pd.Timestamp | None = None
+
+    @property
+    def bounded(self) -> bool:
+        """True when both bounds are set."""
+        return self.lo is not None and self.hi is not None
+
+    @property
+    def active(self) -> bool:
+        """True when at least one bound is set (a date filter applies)."""
+        return self.lo is not None or self.hi is not None
+
+    def label(self) -> str:
+        """A readable description, e.g. ``"2026-09-01 to 2026-09-07"`` (inclusive dates)."""
+        return f"{_fmt_lo(self.lo)} to {_fmt_hi(self.hi)}"
+
+
+def _fmt_lo(ts: pd.Timestamp | None) -> str:
+    if ts is None:
+        return "the beginning"
+    return ts.strftime("%Y-%m-%d") if ts == ts.normalize() else ts.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _fmt_hi(ts: pd.Timestamp | None) -> str:
+    if ts is None:
+        return "the end"
+    if ts == ts.normalize():  # exclusive midnight: the day before is the last one included
+        return (ts - pd.Timedelta(days=1)).strftime("%Y-%m-%d")
+    return ts.strftime("%Y-%m-%d %H:%M UTC") + " (exclusive)"
+
+
+def parse_window(window: str, *, arg: str = "window") -> pd.Timedelta:
+    """Parse a window such as ``"24h"``, ``"7d"`` or ``"4w"`` into a Timedelta.
+
+    Args:
+        window: a positive whole number followed by ``h``, ``d`` or ``w``.
+        arg: the parameter name used in error messages.
+
+    Returns:
+        The length of the window.
+
+    Raises:
+        AnalysisInputError: when the value is not of that form or is zero.
+
+    Example:
+        >>> parse_window("2w")
+        Timedelta('14 days 00:00:00')
+    """
+    m = _WINDOW.match(window) if isinstance(window, str) else None
+    if not m:
+        raise AnalysisInputError(
+            f"{arg}={window!r} is not a valid window; expected {_WINDOW_FORMS}"
+        )
+    n, unit = int(m.group(1)), m.group(2).lower()
+    if n <= 0:
+        raise AnalysisInputError(
+            f"{arg}={window!r} is not a valid window; it must be longer than 0"
+        )
+    return pd.Timedelta(**{_UNITS[unit]: n})
+
+
+def parse_date_bound(value: Any, *, arg: str, upper: bool = False) -> pd.Timestamp | None:
+    """Parse ``start``/``end`` into a UTC Timestamp bound of a half-open range.
+
+    A date without a time (``"2026-09-01"`` or a ``datetime.date``) means the whole day: as a
+    lower bound its midnight, as an upper bound (``upper=True``) the next midnight (exclusive).
+    A timestamp with a time is used as given (an upper bound includes that instant). Naive
+    times are taken as UTC.
+
+    Args:
+        value: None, a string, a ``datetime.date``/``datetime.datetime`` or a Timestamp.
+        arg: the parameter name used in error messages.
+        upper: True for the end of a range.
+
+    Returns:
+        The bound, or None when ``value`` is None or empty.
+
+    Raises:
+        AnalysisInputError: when the value cannot be read as a date.
+
+    Example:
+        >>> parse_date_bound("2026-09-07", arg="end", upper=True)
+        Timestamp('2026-09-08 00:00:00+0000', tz='UTC')
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    date_only = False
+    if isinstance(value, str):
+        date_only = bool(_DATE_ONLY.match(value))
+        try:
+            ts = pd.Timestamp(value.strip())
+        except (ValueError, TypeError) as exc:
+            raise AnalysisInputError(
+                f"{arg}={value!r} is not a valid date; expected {_DATE_FORMS}"
+            ) from exc
+    elif isinstance(value, dt.date | pd.Timestamp):
+        date_only = isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+        ts = pd.Timestamp(value)
+    else:
+        raise AnalysisInputError(
+            f"{arg}={value!r} is not a valid date; expected {_DATE_FORMS} "
+            f"(got a {type(value).__name__})"
+        )
+    if ts is pd.NaT or pd.isna(ts):
+        raise AnalysisInputError(f"{arg}={value!r} is not a valid date; expected {_DATE_FORMS}")
+    ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+    if upper:
+        return ts + pd.Timedelta(days=1) if date_only else ts + pd.Timedelta(1, "ns")
+    return ts
+
+
+def resolve_date_range(
+    corpus: pd.DataFrame,
+    *,
+    start: Any = None,
+    end: Any = None,
+    window: str | None = None,
+) -> DateRange:
+    """Turn ``start``/``end``/``window`` into a concrete half-open UTC :class:`DateRange`.
+
+    ``window`` counts back from ``end`` or, when ``end`` is None, from the newest dated document
+    of ``corpus`` (for day/week windows, from the end of that document's day). ``window`` and
+    ``start`` cannot be combined.
+
+    Args:
+        corpus: a DataFrame with a ``published`` column (needed only when ``window`` is given
+            without ``end``).
+        start: first day included (inclusive), or None.
+        end: last day included (inclusive), or None.
+        window: a length such as ``"7d"`` (see :func:`parse_window`), or None.
+
+    Returns:
+        The range; unbounded sides are None. When a window is asked of a corpus with no dated
+        document, the range is empty (``lo == hi``).
+
+    Raises:
+        AnalysisInputError: on an invalid value, ``start`` after ``end``, or start + window.
+
+    Example:
+        >>> resolve_date_range(df, end="2026-09-07", window="7d").label()
+        '2026-09-01 to 2026-09-07'
+    """
+    lo = parse_date_bound(start, arg="start")
+    hi = parse_date_bound(end, arg="end", upper=True)
+    if window is not None and not (isinstance(window, str) and not window.strip()):
+        length = parse_window(window)
+        if lo is not None:
+            raise AnalysisInputError(
+                f"start={start!r} and window={window!r} cannot both be given: a window counts "
+                "back from end (or from the newest document); give start and end instead"
+            )
+        if hi is None:
+            hi = _newest_bound(corpus, by_day=not window.strip().lower().endswith("h"))
+        lo = hi - length
+    if lo is not None and hi is not None and lo > hi:
+        raise AnalysisInputError(
+            f"start={start!r} is after end={end!r}; expected start <= end ({_DATE_FORMS})"
+        )
+    return DateRange(lo, hi)
+
+
+def _newest_bound(corpus: pd.DataFrame, *, by_day: bool) -> pd.Timestamp:
+    require_columns(corpus, ["published"], func="resolve_date_range")
+    published = _published(corpus)
+    newest = published.max()
+    if pd.isna(newest):  # nothing dated: an empty range at the epoch
+        return pd.Timestamp(0, tz="UTC")
+    if by_day:
+        return newest.normalize() + pd.Timedelta(days=1)
+    return newest + pd.Timedelta(1, "ns")
+
+
+def _published(corpus: pd.DataFrame) -> pd.Series:
+    published = pd.to_datetime(corpus["published"], errors="coerce", utc=True)
+    return published
+
+
+def _as_list(value: Any, *, arg: str) -> list[str] | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, Iterable):
+        raise AnalysisInputError(
+            f"{arg}={value!r} is not valid; expected a list of names (or None for all)"
+        )
+    out = [str(v).strip() for v in value if v is not None and str(v).strip()]
+    return out
+
+
+def _match_names(column: pd.Series, names: list[str]) -> tuple[pd.Series, list[str]]:
+    """Case-insensitive exact match; returns the mask and the names that matched nothing."""
+    values = column.astype("string").str.strip().str.casefold()
+    wanted = {n.casefold(): n for n in names}
+    mask = values.isin(list(wanted)).fillna(False).astype(bool)
+    present = set(values.dropna().unique())
+    unknown = [orig for key, orig in wanted.items() if key not in present]
+    return mask, unknown
+
+
+def query_pattern(query: str) -> re.Pattern[str]:
+    """The case-insensitive pattern a ``query`` filter uses: the phrase as a whole word/phrase.
+
+    Example:
+        >>> bool(query_pattern("bank").search("The Bank of England"))
+        True
+    """
+    words = query.split()
+    body = r"\s+".join(re.escape(w) for w in words)
+    return re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)
+
+
+def filter_corpus(
+    corpus: pd.DataFrame,
+    *,
+    start: Any = None,
+    end: Any = None,
+    window: str | None = None,
+    sources: list[str] | str | None = None,
+    categories: list[str] | str | None = None,
+    query: str | None = None,
+    drop_duplicates: bool = False,
+) -> pd.DataFrame:
+    """The documents of ``corpus`` that match every given filter (a new DataFrame).
+
+    Args:
+        corpus: one row per document with ``doc_id``, ``title``, ``text`` and, for the filters
+            used, ``published`` (UTC datetimes), ``source``, ``category``.
+        start: first day included (``"2026-09-01"``), or None.
+        end: last day included, or None.
+        window: keep the last ``"24h"``/``"7d"``/``"4w"`` before ``end`` (or before the
+            newest document); cannot be combined with ``start``.
+        sources: keep these sources (case-insensitive exact names); None keeps all.
+        categories: keep these categories (case-insensitive exact names); None keeps all.
+        query: keep documents whose title or text contains this word or phrase
+            (case-insensitive, whole words); None keeps all.
+        drop_duplicates: drop rows flagged ``is_duplicate`` by :func:`analysis.load_corpus`.
+
+    Returns:
+        The matching rows, index reset. ``attrs["filter"]`` describes what was done:
+        ``n_in``, ``n_out``, ``n_undated_excluded``, ``n_duplicates_dropped``, ``date_range``
+        (a :class:`DateRange`), ``period`` (its label), ``unknown_sources``,
+        ``unknown_categories`` and the parameters.
+
+    Raises:
+        AnalysisInputError: on a missing column or an invalid parameter value.
+
+    Example:
+        >>> recent = filter_corpus(corpus, window="7d", sources=["BBC"], query="election")
+        >>> recent.attrs["filter"]["n_out"]
+        12
+    """
+    require_columns(corpus, ["doc_id", "title", "text"], func="filter_corpus")
+    if query is not None and not isinstance(query, str):
+        raise AnalysisInputError(
+            f"filter_corpus(): query={query!r} is not valid; expected a string or None"
+        )
+    source_list = _as_list(sources, arg="sources")
+    category_list = _as_list(categories, arg="categories")
+    date_range = resolve_date_range(corpus, start=start, end=end, window=window)
+
+    keep = pd.Series(True, index=corpus.index)
+    n_undated = 0
+    if date_range.active:
+        require_columns(corpus, ["published"], func="filter_corpus")
+        published = _published(corpus)
+        undated = published.isna()
+        n_undated = int(undated.sum())
+        in_range = ~undated
+        if date_range.lo is not None:
+            in_range &= published >= date_range.lo
+        if date_range.hi is not None:
+            in_range &= published < date_range.hi
+        keep &= in_range.fillna(False).astype(bool)
+
+    unknown_sources: list[str] = []
+    if source_list is not None:
+        require_columns(corpus, ["source"], func="filter_corpus")
+        mask, unknown_sources = _match_names(corpus["source"], source_list)
+        keep &= mask
+    unknown_categories: list[str] = []
+    if category_list is not None:
+        require_columns(corpus, ["category"], func="filter_corpus")
+        mask, unknown_categories = _match_names(corpus["category"], category_list)
+        keep &= mask
+
+    query_clean = query.strip() if isinstance(query, str) else None
+    if query_clean:
+        pattern = query_pattern(query_clean)
+        text = document_text(corpus)
+        keep &= text.map(lambda t: bool(pattern.search(t))).astype(bool)
+
+    n_dups = 0
+    if drop_duplicates and "is_duplicate" in corpus:
+        dup = corpus["is_duplicate"].fillna(False).astype(bool)
+        n_dups = int((keep & dup).sum())
+        keep &= ~dup
+
+    out = corpus.loc[keep.to_numpy()].reset_index(drop=True)
+    out.attrs = dict(corpus.attrs)
+    out.attrs["filter"] = {
+        "n_in": len(corpus),
+        "n_out": len(out),
+        "n_undated_excluded": n_undated,
+        "n_duplicates_dropped": n_dups,
+        "date_range": date_range,
+        "period": date_range.label(),
+        "start": start,
+        "end": end,
+        "window": window,
+        "sources": source_list,
+        "categories": category_list,
+        "query": query_clean or None,
+        "unknown_sources": unknown_sources,
+        "unknown_categories": unknown_categories,
+    }
+    return out
+
+
+def comparison_windows(
+    corpus: pd.DataFrame,
+    *,
+    start: Any = None,
+    end: Any = None,
+    window: str | None = None,
+    default_window: str = "7d",
+    **filters: Any,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The selected period's documents and those of the equal-length period just before it.
+
+    When the selection has no bounded period (no ``window`` and not both ``start`` and
+    ``end``), the period is ``default_window`` ending at ``end`` or at the newest document
+    (with only ``start``: from ``start`` to the newest document's day).
+
+    Args:
+        corpus: as for :func:`filter_corpus`.
+        start: as for :func:`filter_corpus`.
+        end: as for :func:`filter_corpus`.
+        window: as for :func:`filter_corpus`.
+        default_window: the period used when the selection is not bounded.
+        **filters: ``sources``, ``categories``, ``query``, ``drop_duplicates``.
+
+    Returns:
+        ``(current, previous)`` frames, each with ``attrs["filter"]`` (see
+        :func:`filter_corpus`); ``previous.attrs["filter"]["period"]`` labels its period.
+
+    Example:
+        >>> now, before = comparison_windows(corpus, window="7d")
+        >>> now.attrs["filter"]["period"], before.attrs["filter"]["period"]
+        ('2026-09-01 to 2026-09-07', '2026-08-25 to 2026-08-31')
+    """
+    date_range = resolve_date_range(corpus, start=start, end=end, window=window)
+    if not date_range.bounded:
+        if date_range.lo is not None:  # start without end: up to the newest document's day
+            hi = max(date_range.lo, _newest_bound(corpus, by_day=True))
+            date_range = DateRange(date_range.lo, hi)
+        else:
+            date_range = resolve_date_range(corpus, end=end, window=default_window)
+    current = _filter_range(corpus, date_range, **filters)
+    previous = previous_window(corpus, date_range=date_range, **filters)
+    return current, previous
+
+
+def previous_window(
+    corpus: pd.DataFrame,
+    *,
+    date_range: DateRange | None = None,
+    start: Any = None,
+    end: Any = None,
+    window: str | None = None,
+    **filters: Any,
+) -> pd.DataFrame:
+    """The documents of the equal-length period that ends where the selected one begins.
+
+    Args:
+        corpus: as for :func:`filter_corpus`.
+        date_range: the current period; or give ``start``/``end``/``window`` instead.
+        start: as for :func:`filter_corpus`.
+        end: as for :func:`filter_corpus`.
+        window: as for :func:`filter_corpus`.
+        **filters: ``sources``, ``categories``, ``query``, ``drop_duplicates``.
+
+    Returns:
+        A new frame as from :func:`filter_corpus` for the previous period.
+
+    Raises:
+        AnalysisInputError: when the current period is not bounded on both sides.
+
+    Example:
+        >>> previous_window(corpus, end="2026-09-07", window="7d").attrs["filter"]["period"]
+        '2026-08-25 to 2026-08-31'
+    """
+    if date_range is None:
+        date_range = resolve_date_range(corpus, start=start, end=end, window=window)
+    if not date_range.bounded:
+        raise AnalysisInputError(
+            "previous_window(): the selected period is not bounded; give window (e.g. '7d') "
+            "or both start and end"
+        )
+    length = date_range.hi - date_range.lo
+    prev = DateRange(date_range.lo - length, date_range.lo)
+    return _filter_range(corpus, prev, **filters)
+
+
+def _filter_range(corpus: pd.DataFrame, date_range: DateRange, **filters: Any) -> pd.DataFrame:
+    """filter_corpus with a resolved range (given as inclusive timestamps)."""
+    bad = set(filters) - {"sources", "categories", "query", "drop_duplicates"}
+    if bad:
+        raise AnalysisInputError(
+            f"unexpected filter argument(s) {sorted(bad)}; expected sources, categories, "
+            "query, drop_duplicates"
+        )
+    out = filter_corpus(
+        corpus,
+        start=date_range.lo,
+        end=date_range.hi - pd.Timedelta(1, "ns"),
+        **filters,
+    )
+    out.attrs["filter"]["date_range"] = date_range
+    out.attrs["filter"]["period"] = date_range.label()
+    return out
