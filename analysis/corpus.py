@@ -1,0 +1,585 @@
+"""Load a news corpus (text files, tables, JSON, HTML) into one tidy DataFrame, losing nothing.
+
+Public API: :func:`load_corpus`, :func:`load_report`, :class:`LoadReport`.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import os
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any, Literal
+
+import pandas as pd
+
+from analysis._boilerplate import remove_boilerplate
+from analysis._dates import parse_dates
+from analysis._dedup import find_duplicates
+from analysis._readers import (
+    CSV_EXTS,
+    HTML_EXTS,
+    JSON_EXTS,
+    JSONL_EXTS,
+    PARQUET_EXTS,
+    SUPPORTED_EXTS,
+    TEXT_EXTS,
+    RawDoc,
+    Skip,
+    read_csv_file,
+    read_html_file,
+    read_json_file,
+    read_parquet_file,
+    read_text_file,
+)
+from analysis._sidecar import Sidecar, read_sidecar
+from analysis._walk import Entry, classify, walk_inputs
+from analysis.errors import AnalysisInputError, CorpusError
+
+__all__ = ["CORPUS_COLUMNS", "REPORT_COLUMNS", "LoadReport", "load_corpus", "load_report"]
+
+CORPUS_COLUMNS = [
+    "doc_id",
+    "title",
+    "text",
+    "source",
+    "category",
+    "published",
+    "url",
+    "path",
+    "n_chars",
+    "n_words",
+    "boilerplate_lines",
+    "is_duplicate",
+    "duplicate_of",
+    "duplicate_kind",
+]
+REPORT_COLUMNS = [
+    "path",
+    "file",
+    "row",
+    "format",
+    "status",
+    "reason",
+    "detail",
+    "encoding",
+    "doc_id",
+    "duplicate_of",
+    "duplicate_kind",
+    "similarity",
+    "unparsed_date",
+    "boilerplate_lines",
+]
+_STR = pd.StringDtype()
+FolderMode = Literal["category", "source", "source/category", "ignore"]
+
+
+@dataclass(eq=False)
+class LoadReport:
+    """What happened to every input of :func:`load_corpus`.
+
+    Attributes:
+        files: one row per input file — and per row of a tabular file — with columns
+            ``path`` (relative; "file.csv:row 12"), ``file``, ``row`` (1-based data row or
+            <NA>), ``format``, ``status`` ("loaded" | "duplicate" | "skipped"), ``reason``
+            (why skipped: "empty", "binary", "decode failure", "unreadable", "malformed CSV",
+            "malformed CSV row", "malformed JSON", "malformed JSON line", "no text",
+            "unsupported extension", "sidecar", "documentation file", "hidden file",
+            "hidden folder", "excluded", ...), ``detail``, ``encoding`` (as decoded),
+            ``doc_id``, ``duplicate_of``, ``duplicate_kind``, ``similarity``,
+            ``unparsed_date`` (the raw value when a date could not be parsed) and
+            ``boilerplate_lines``.
+        root: the loaded path.
+        fingerprint: hash of the sorted ``doc_id`` values of the returned rows.
+        seconds: load time.
+        options: the options used.
+
+    Example:
+        >>> report = load_report(corpus)  # doctest: +SKIP
+        >>> report.summary()  # doctest: +SKIP
+        '2,228 files: 2,124 loaded, 101 duplicates (101 exact, 0 near), 3 skipped ...'
+    """
+
+    files: pd.DataFrame
+    root: str
+    fingerprint: str
+    seconds: float = 0.0
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> LoadReport:
+        # pandas deep-copies ``attrs`` on most operations; the report is read-only, share it.
+        return self
+
+    @property
+    def counts(self) -> dict[str, Any]:
+        """Numbers: files, rows, loaded, duplicates, exact, near, skipped, reasons, dates..."""
+        f = self.files
+        status = f["status"].value_counts()
+        kinds = f.loc[f["status"] == "duplicate", "duplicate_kind"].value_counts()
+        skipped = f.loc[f["status"] == "skipped", "reason"].value_counts()
+        return {
+            "files": int(f["file"].nunique()),
+            "rows": int(f["row"].notna().sum()),
+            "loaded": int(status.get("loaded", 0)),
+            "duplicates": int(status.get("duplicate", 0)),
+            "exact": int(kinds.get("exact", 0)),
+            "near": int(kinds.get("near", 0)),
+            "skipped": int(status.get("skipped", 0)),
+            "skipped_by_reason": {str(k): int(v) for k, v in skipped.items()},
+            "unparseable_dates": int(f["unparsed_date"].notna().sum()),
+            "boilerplate_lines": int(f["boilerplate_lines"].sum()),
+            "documents_with_boilerplate": int((f["boilerplate_lines"] > 0).sum()),
+        }
+
+    @property
+    def skipped(self) -> pd.DataFrame:
+        """The skipped inputs only."""
+        return self.files[self.files["status"] == "skipped"].reset_index(drop=True)
+
+    @property
+    def unparseable_dates(self) -> pd.DataFrame:
+        """Inputs whose date was present but could not be parsed (with the raw value)."""
+        return self.files[self.files["unparsed_date"].notna()].reset_index(drop=True)
+
+    def summary(self) -> str:
+        """One line, e.g. "2,225 files: 2,124 loaded, 101 duplicates (101 exact, 0 near), ..."."""
+        c = self.counts
+        head = f"{c['files']:,} file{'s' if c['files'] != 1 else ''}"
+        if c["rows"]:
+            head += f", {c['rows']:,} rows"
+        reasons = ", ".join(f"{n:,} {r}" for r, n in sorted(c["skipped_by_reason"].items()))
+        return (
+            f"{head}: {c['loaded']:,} loaded, {c['duplicates']:,} duplicates "
+            f"({c['exact']:,} exact, {c['near']:,} near), {c['skipped']:,} skipped"
+            + (f" ({reasons})" if reasons else "")
+            + f"; {c['unparseable_dates']:,} unparseable dates; "
+            f"{c['boilerplate_lines']:,} boilerplate lines removed "
+            f"from {c['documents_with_boilerplate']:,} documents"
+        )
+
+    def __str__(self) -> str:
+        return self.summary()
+
+
+def load_report(corpus: pd.DataFrame) -> LoadReport:
+    """The :class:`LoadReport` of a corpus returned by :func:`load_corpus`.
+
+    Args:
+        corpus: a DataFrame returned by ``load_corpus`` (the report lives in ``attrs``).
+
+    Raises:
+        AnalysisInputError: when ``corpus`` carries no load report.
+
+    Example:
+        >>> print(load_report(load_corpus("data/sample", quiet=True)).summary())  # doctest: +SKIP
+    """
+    report = getattr(corpus, "attrs", {}).get("load_report")
+    if not isinstance(report, LoadReport):
+        raise AnalysisInputError(
+            "load_report(): argument 'corpus' has no load report in corpus.attrs['load_report']; "
+            "expected a DataFrame returned by analysis.load_corpus() (some pandas operations "
+            "such as merge drop attrs — keep the original frame)"
+        )
+    return report
+
+
+def _folder_fields(rel: str, mode: FolderMode | Callable[..., Any]) -> dict[str, str | None]:
+    parts = PurePosixPath(rel).parts[:-1]
+    if callable(mode):
+        got = mode(parts) or {}
+        return {k: got.get(k) for k in ("source", "category")}
+    if not parts or mode == "ignore":
+        return {"source": None, "category": None}
+    if mode == "category":
+        return {"source": None, "category": "/".join(parts)}
+    if mode == "source":
+        return {"source": parts[0], "category": None}
+    return {"source": parts[0], "category": "/".join(parts[1:]) or None}
+
+
+def _read_entry(entry: Entry, *, columns: Any, encoding: str | None, unescape: bool) -> Iterable:
+    ext = entry.abspath.suffix.lower()
+    if ext in TEXT_EXTS:
+        return read_text_file(entry.abspath, entry.rel, encoding=encoding, unescape=unescape)
+    if ext in HTML_EXTS:
+        return read_html_file(entry.abspath, entry.rel, encoding=encoding)
+    if ext in CSV_EXTS:
+        return read_csv_file(
+            entry.abspath, entry.rel, columns=columns, encoding=encoding, unescape=unescape
+        )
+    if ext in JSON_EXTS | JSONL_EXTS:
+        return read_json_file(
+            entry.abspath,
+            entry.rel,
+            columns=columns,
+            encoding=encoding,
+            unescape=unescape,
+            lines=ext in JSONL_EXTS,
+        )
+    if ext in PARQUET_EXTS:
+        return read_parquet_file(entry.abspath, entry.rel, columns=columns, unescape=unescape)
+    raise AssertionError(ext)  # pragma: no cover - classify() filters extensions
+
+
+def _doc_ids(titles: list[str], texts: list[str]) -> list[str]:
+    """sha256 of title + body (16 hex); the k-th identical copy (k >= 2) gets "#k" hashed in."""
+    seen: Counter[str] = Counter()
+    ids = []
+    for title, text in zip(titles, texts, strict=True):
+        content = f"{title}\n\n{text}"
+        seen[content] += 1
+        k = seen[content]
+        if k > 1:
+            content += f"\x00#{k}"
+        ids.append(hashlib.sha256(content.encode("utf-8", "surrogatepass")).hexdigest()[:16])
+    return ids
+
+
+def load_corpus(
+    path: str | os.PathLike[str],
+    *,
+    folders: FolderMode | Callable[[tuple[str, ...]], Mapping[str, str | None]] = "category",
+    source: str | None = None,
+    category: str | None = None,
+    columns: Mapping[str, str | None] | None = None,
+    sidecar: str | os.PathLike[str] | bool | None = None,
+    encoding: str | None = None,
+    unescape_entities: bool = True,
+    boilerplate: bool = True,
+    repeated_min_docs: int = 3,
+    repeated_min_share: float = 0.2,
+    boilerplate_max_chars: int = 200,
+    near_duplicates: bool = True,
+    near_threshold: float = 0.8,
+    shingle_size: int = 5,
+    drop_duplicates: bool = False,
+    exclude: Iterable[str] = (),
+    recursive: bool = True,
+    quiet: bool = False,
+    progress: bool = True,
+) -> pd.DataFrame:
+    """Load a corpus file or folder into a DataFrame, one row per document.
+
+    Inputs: a folder (searched recursively, formats may be mixed) or a single file.
+
+    - ``.txt``: first non-blank line = title, the rest = body (paragraphs kept).
+    - ``.csv``/``.tsv`` (delimiter from the header line), ``.jsonl``/``.ndjson``, ``.json``
+      (a list of records, ``{"articles": [...]}`` or one record), ``.parquet``: one document
+      per row. Columns are found by common names (title/headline/heading;
+      text/body/content/article/description/summary; published/pubDate/date/datetime/
+      published_at/timestamp; url/guid/link; source/site/publisher/feed;
+      category/section/topic), or given with ``columns``. For the URL, a column named like
+      ``url``/``canonical`` comes first, then ``guid`` (the clean RSS URL) before ``link``
+      (tracking parameters); the first value that looks like ``http(s)://`` wins.
+    - ``.html``/``.htm``: main text, title, date, canonical URL and site name extracted
+      offline with trafilatura (never fetched).
+    - Folders below the root name the category by default (``folders=``); a metadata sidecar
+      (``metadata.csv``/``metadata.json``/``_metadata.csv``... or ``sidecar=``) keyed by file
+      name adds ``published``/``source``/``url``/``title``/``category`` to text and HTML files,
+      overriding folder-derived and extracted values.
+
+    Text is decoded strictly as UTF-8 (BOM stripped), else detected (charset-normalizer),
+    else cp1252/Latin-1; the encoding used per file is in the report. Complete HTML character
+    references ending in ";" (``&#233;``, ``&amp;``) in text and tabular fields are decoded.
+    Dates are parsed strictly (see :mod:`analysis._dates`): RFC 822, ISO 8601, and plain
+    dates with a month name; naive times are UTC; anything else is NaT and reported.
+
+    Returned columns (in this order; text columns are pandas ``string`` dtype with <NA>):
+
+    ========================= ========================================================
+    ``doc_id``                16 hex chars, sha256 of title + body (unique; stable)
+    ``title``                 headline ("" when the source has none)
+    ``text``                  body without the title line, boilerplate removed
+    ``source``, ``category``  str or <NA> (``source=``/``category=`` set constants)
+    ``published``             datetime64[ns, UTC]; NaT when missing or unparseable
+    ``url``                   str or <NA>
+    ``path``                  relative path; "file.csv:row 12" for tabular rows
+    ``n_chars``, ``n_words``  length of ``text`` in characters / whitespace-separated words
+    ``boilerplate_lines``     lines removed from this document's body
+    ``is_duplicate``          bool; ``duplicate_of`` = doc_id of the kept original;
+    ``duplicate_kind``        "exact" (same casefolded, whitespace-collapsed title+body) or
+                              "near" (verified shingle Jaccard >= ``near_threshold``)
+    ========================= ========================================================
+
+    Rows are in sorted relative-path order (tabular files in row order). The kept original
+    of a duplicate group is the earliest published, then the first in load order.
+
+    Args:
+        path: a folder or a single file.
+        folders: how folder names below the root map to fields: "category" (default; nested
+            folders joined with "/"), "source", "source/category" (first level = source, the
+            rest = category), "ignore", or a callable ``parts -> {"source":..., "category":...}``.
+        source: a constant source for every document (overrides everything else).
+        category: a constant category for every document (overrides everything else).
+        columns: explicit field -> column names for tabular files, e.g. ``{"text": "body"}``;
+            ``None`` as a value ignores that field.
+        sidecar: a sidecar file path; None auto-detects; False disables sidecars.
+        encoding: force one encoding (files that fail it are skipped as "decode failure").
+        unescape_entities: decode HTML character references in text and table fields.
+        boilerplate: remove footer lines and lines repeated across a source's documents.
+        repeated_min_docs: a repeated line must occur in at least this many documents...
+        repeated_min_share: ...and in this share of the source's documents.
+        boilerplate_max_chars: longer lines are never treated as boilerplate.
+        near_duplicates: also detect near-duplicates (exact ones are always flagged).
+        near_threshold: Jaccard similarity of word shingles for a near-duplicate.
+        shingle_size: words per shingle.
+        drop_duplicates: drop flagged duplicates from the result (the report keeps them).
+        exclude: glob patterns (relative path or file name) of inputs to skip.
+        recursive: enter subfolders.
+        quiet: do not print the one-line summary.
+        progress: show a tqdm progress bar while reading.
+
+    Returns:
+        A new DataFrame; ``load_report(df)`` (also ``df.attrs["load_report"]``) accounts for
+        every input file and row.
+
+    Raises:
+        CorpusError: missing path, unsupported single file, a folder with nothing loadable,
+            a table without a text column, an explicit column or sidecar that does not exist.
+
+    Example:
+        >>> corpus = load_corpus("data/sample", quiet=True)  # doctest: +SKIP
+        >>> load_report(corpus).summary()  # doctest: +SKIP
+    """
+    from tqdm.auto import tqdm
+
+    started = time.perf_counter()
+    root = Path(path).expanduser()
+    if not root.exists():
+        raise CorpusError(f"load_corpus(): path={str(path)!r} does not exist")
+    if not 0 < near_threshold <= 1:
+        raise CorpusError(f"load_corpus(): near_threshold={near_threshold!r}; expected 0 < x <= 1")
+    if isinstance(folders, str) and folders not in (
+        "category",
+        "source",
+        "source/category",
+        "ignore",
+    ):
+        raise CorpusError(
+            f"load_corpus(): folders={folders!r} is not valid; expected one of "
+            "['category', 'source', 'source/category', 'ignore'] or a callable"
+        )
+    exclude = list(exclude)
+    sidecar_auto = sidecar is None
+    if root.is_dir():
+        base = root
+        entries = walk_inputs(root, exclude=exclude, sidecar_auto=sidecar_auto, recursive=recursive)
+    else:
+        base = root.parent
+        if root.suffix.lower() not in SUPPORTED_EXTS:
+            raise CorpusError(
+                f"load_corpus(): path={str(path)!r} has an unsupported extension "
+                f"{root.suffix or '(none)'!r}; expected a folder or one of "
+                f"{sorted(SUPPORTED_EXTS)}"
+            )
+        entries = [Entry(root, root.name, "document")]
+        if sidecar_auto:
+            entries += [
+                classify(p, p.name, exclude=(), sidecar_auto=True)
+                for p in sorted(base.iterdir())
+                if p.is_file()
+                and classify(p, p.name, exclude=(), sidecar_auto=True).kind == "sidecar"
+            ]
+    sidecars: list[Sidecar] = []
+    if sidecar not in (None, False, True):
+        sc_path = Path(sidecar).expanduser()  # type: ignore[arg-type]
+        if not sc_path.is_file():
+            raise CorpusError(f"load_corpus(): sidecar={str(sidecar)!r} is not a file")
+        sidecars.append(read_sidecar(sc_path.read_bytes(), file=str(sidecar), folder=""))
+        for e in entries:
+            if e.abspath.resolve() == sc_path.resolve():
+                e.kind, e.reason = "sidecar", "sidecar"
+    for e in entries:
+        if e.kind == "sidecar" and sidecar_auto:
+            folder = PurePosixPath(e.rel).parent.as_posix()
+            sidecars.append(read_sidecar(e.abspath.read_bytes(), file=e.rel, folder=folder))
+    if root.is_file():
+        entries = [e for e in entries if e.kind == "document"]  # neighbours are not inputs
+
+    by_name: dict[str, list[str]] = {}
+    for e in entries:
+        if e.kind == "document":
+            by_name.setdefault(PurePosixPath(e.rel).name, []).append(e.rel)
+
+    docs: list[RawDoc] = []
+    report: list[dict[str, Any]] = []  # in input order; docs link by index
+    doc_report_idx: list[int] = []
+    to_read = [e for e in entries if e.kind == "document"]
+    bar = tqdm(total=len(to_read), desc="loading corpus", unit="file", disable=not progress)
+    for e in entries:
+        if e.kind != "document":
+            report.append(
+                {
+                    "path": e.rel,
+                    "file": e.rel,
+                    "row": None,
+                    "format": _fmt(e.rel),
+                    "status": "skipped",
+                    "reason": e.reason,
+                    "detail": e.detail,
+                }
+            )
+            if e.kind == "sidecar":
+                report[-1]["_sidecar"] = e.rel
+            continue
+        folder_vals = _folder_fields(e.rel, folders)
+        for item in _read_entry(e, columns=columns, encoding=encoding, unescape=unescape_entities):
+            row_path = item.file if item.row is None else f"{item.file}:row {item.row}"
+            rec = {
+                "path": row_path,
+                "file": item.file,
+                "row": item.row,
+                "format": item.fmt,
+                "encoding": item.encoding,
+            }
+            if isinstance(item, Skip):
+                rec.update(status="skipped", reason=item.reason, detail=item.detail)
+                report.append(rec)
+                continue
+            if item.row is None:
+                for sc in sidecars:
+                    meta = sc.lookup(item.file, by_name)
+                    if meta:
+                        for k, v in meta.items():
+                            setattr(item, k, v)
+                        break
+            item.source = item.source or folder_vals["source"]
+            item.category = item.category or folder_vals["category"]
+            if source is not None:
+                item.source = source
+            if category is not None:
+                item.category = category
+            doc_report_idx.append(len(report))
+            report.append(rec)
+            docs.append(item)
+        bar.update(1)
+    bar.close()
+    for rec in report:  # sidecar details are known only now
+        sc_file = rec.pop("_sidecar", None)
+        if sc_file:
+            rec["detail"] = next((s.detail() for s in sidecars if s.file == sc_file), "")
+
+    if not docs:
+        skipped = Counter(r.get("reason") for r in report)
+        raise CorpusError(
+            f"load_corpus(): path={str(path)!r} has no loadable documents "
+            f"({len(report)} inputs; skipped: {dict(skipped) or 'none'}); expected text in files "
+            f"with one of the extensions {sorted(SUPPORTED_EXTS)}"
+        )
+
+    titles = [d.title for d in docs]
+    texts = [d.text for d in docs]
+    if boilerplate:
+        texts, bp_counts = remove_boilerplate(
+            texts,
+            [d.source for d in docs],
+            min_docs=repeated_min_docs,
+            min_share=repeated_min_share,
+            max_chars=boilerplate_max_chars,
+        )
+    else:
+        bp_counts = [0] * len(docs)
+    published, bad_dates = parse_dates(d.published for d in docs)
+    full = [f"{t}\n\n{x}" if t else x for t, x in zip(titles, texts, strict=True)]
+    dup_of, kinds, sims = find_duplicates(
+        full,
+        published,
+        near=near_duplicates,
+        threshold=near_threshold,
+        shingle_size=shingle_size,
+        progress=progress,
+    )
+    ids = _doc_ids(titles, texts)
+
+    df = pd.DataFrame(
+        {
+            "doc_id": pd.array(ids, dtype=_STR),
+            "title": pd.array(titles, dtype=_STR),
+            "text": pd.array(texts, dtype=_STR),
+            "source": pd.array([d.source for d in docs], dtype=_STR),
+            "category": pd.array([d.category for d in docs], dtype=_STR),
+            "published": published.array,
+            "url": pd.array([d.url for d in docs], dtype=_STR),
+            "path": pd.array([report[i]["path"] for i in doc_report_idx], dtype=_STR),
+            "n_chars": pd.array([len(t) for t in texts], dtype="int64"),
+            "n_words": pd.array([len(t.split()) for t in texts], dtype="int64"),
+            "boilerplate_lines": pd.array(bp_counts, dtype="int64"),
+            "is_duplicate": pd.array([k is not None for k in kinds], dtype="bool"),
+            "duplicate_of": pd.array([None if j is None else ids[j] for j in dup_of], dtype=_STR),
+            "duplicate_kind": pd.array(kinds, dtype=_STR),
+        },
+        columns=CORPUS_COLUMNS,
+    )
+    df["published"] = df["published"].astype("datetime64[ns, UTC]")
+    for k, i in enumerate(doc_report_idx):
+        report[i].update(
+            status="duplicate" if kinds[k] else "loaded",
+            reason=None,
+            doc_id=ids[k],
+            duplicate_of=None if dup_of[k] is None else ids[dup_of[k]],
+            duplicate_kind=kinds[k],
+            similarity=sims[k],
+            unparsed_date=str(docs[k].published) if bad_dates[k] else None,
+            boilerplate_lines=bp_counts[k],
+        )
+    if drop_duplicates:
+        df = df[~df["is_duplicate"]].reset_index(drop=True)
+
+    files = _report_frame(report)
+    ids_sorted = "\n".join(sorted(df["doc_id"].tolist()))
+    rep = LoadReport(
+        files=files,
+        root=str(root),
+        fingerprint=hashlib.sha256(ids_sorted.encode()).hexdigest()[:16],
+        seconds=round(time.perf_counter() - started, 3),
+        options=copy.deepcopy(
+            {
+                "folders": folders if isinstance(folders, str) else repr(folders),
+                "source": source,
+                "category": category,
+                "columns": dict(columns or {}),
+                "sidecar": sidecar if isinstance(sidecar, bool | None) else str(sidecar),
+                "encoding": encoding,
+                "unescape_entities": unescape_entities,
+                "boilerplate": boilerplate,
+                "repeated_min_docs": repeated_min_docs,
+                "repeated_min_share": repeated_min_share,
+                "boilerplate_max_chars": boilerplate_max_chars,
+                "near_duplicates": near_duplicates,
+                "near_threshold": near_threshold,
+                "shingle_size": shingle_size,
+                "drop_duplicates": drop_duplicates,
+                "exclude": exclude,
+                "recursive": recursive,
+            }
+        ),
+    )
+    df.attrs["load_report"] = rep
+    if not quiet:
+        print(f"load_corpus({str(path)!r}): {rep.summary()} [{rep.seconds:.1f} s]")
+    return df
+
+
+def _fmt(rel: str) -> str:
+    ext = PurePosixPath(rel).suffix.lower().lstrip(".")
+    return ext or ""
+
+
+def _report_frame(report: list[dict[str, Any]]) -> pd.DataFrame:
+    frame = pd.DataFrame.from_records(report, columns=REPORT_COLUMNS)
+    for col in REPORT_COLUMNS:
+        if col == "row":
+            frame[col] = pd.array(frame[col].tolist(), dtype="Int64")
+        elif col == "similarity":
+            frame[col] = pd.array(frame[col].tolist(), dtype="Float64")
+        elif col == "boilerplate_lines":
+            frame[col] = frame[col].fillna(0).astype("int64")
+        else:
+            frame[col] = pd.array(
+                [None if v is None or v != v else str(v) for v in frame[col].tolist()], dtype=_STR
+            )
+    return frame
