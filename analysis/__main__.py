@@ -1,0 +1,10 @@
+"""``python -m analysis ...``: the same command line as ``newsdesk`` (see analysis.cli)."""
+
+from __future__ import annotations
+
+import sys
+
+from analysis.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

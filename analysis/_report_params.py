@@ -1,0 +1,281 @@
+"""Private: read a report notebook's ``parameters`` cell and check values against it.
+
+papermill's own scanner (``papermill.inspect_notebook``) skips annotations written as
+``str | None``, so the cell is parsed here with :mod:`ast`; papermill's answer is merged
+in for the help text it finds. Types understood: ``str``, ``int``, ``float``, ``bool``,
+``list``, ``dict``, ``tuple`` (given as a list), ``X | None``, ``Optional[X]``,
+``Union[...]``, ``list[...]``/``dict[...]`` (element types not checked), ``Any``. An
+unannotated parameter takes the type of its literal default (anything when ``None``).
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import difflib
+import io
+import tokenize
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from analysis.errors import ReportError
+
+_NONE = type(None)
+_NAMES: dict[str, tuple[type, ...]] = {
+    "str": (str,),
+    "int": (int,),
+    "float": (float, int),
+    "bool": (bool,),
+    "list": (list,),
+    "List": (list,),
+    "Sequence": (list,),
+    "tuple": (list, tuple),
+    "Tuple": (list, tuple),
+    "dict": (dict,),
+    "Dict": (dict,),
+    "Mapping": (dict,),
+    "None": (_NONE,),
+    "NoneType": (_NONE,),
+}
+_TYPE_WORDS = {str: "str", int: "int", float: "float", bool: "bool", list: "list", dict: "dict"}
+_TYPE_WORDS[tuple] = "list"
+_TYPE_WORDS[_NONE] = "None"
+
+
+@dataclass(frozen=True)
+class ReportParameter:
+    """One entry of a notebook's ``parameters`` cell.
+
+    Attributes:
+        name: Variable name.
+        type: The annotation as written (``"str | None"``), or ``""`` when there is none.
+        default: The default value (a Python literal), or None when it is not a literal.
+        default_text: The default as written in the cell.
+        help: The comment at the end of the line, if any.
+        allowed: The Python types a value may have, or None for any type.
+    """
+
+    name: str
+    type: str
+    default: Any
+    default_text: str
+    help: str
+    allowed: tuple[type, ...] | None
+
+    def accepts(self, value: Any) -> bool:
+        """True when ``value`` fits the annotated (or inferred) type."""
+        if self.allowed is None:
+            return True
+        if isinstance(value, bool):
+            return bool in self.allowed
+        return isinstance(value, self.allowed)
+
+    def describe_type(self) -> str:
+        """The type in words, e.g. ``"str or None"``."""
+        if self.allowed is None:
+            return "any value"
+        words = list(dict.fromkeys(_TYPE_WORDS.get(t, t.__name__) for t in self.allowed))
+        if "float" in words and "int" in words:
+            words.remove("int")
+        return " or ".join(words)
+
+
+def _types_of(node: ast.expr) -> tuple[type, ...] | None:
+    if isinstance(node, ast.Constant):
+        if node.value is None:
+            return (_NONE,)
+        if isinstance(node.value, str):  # a quoted annotation
+            try:
+                return _types_of(ast.parse(node.value, mode="eval").body)
+            except SyntaxError:
+                return None
+        return None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        left, right = _types_of(node.left), _types_of(node.right)
+        return None if left is None or right is None else left + right
+    if isinstance(node, ast.Attribute):  # typing.Optional, t.Any
+        return _types_of(ast.Name(id=node.attr))
+    if isinstance(node, ast.Name):
+        return _NAMES.get(node.id)
+    if isinstance(node, ast.Subscript):
+        base = (
+            node.value.attr
+            if isinstance(node.value, ast.Attribute)
+            else getattr(node.value, "id", "")
+        )
+        inner = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        if base in ("Optional", "Union"):
+            parts = [_types_of(e) for e in inner]
+            if any(p is None for p in parts):
+                return None
+            found = tuple(t for p in parts for t in p)  # type: ignore[union-attr]
+            return (*found, _NONE) if base == "Optional" else found
+        return _NAMES.get(base)
+    return None
+
+
+def _comments(source: str) -> dict[int, str]:
+    found: dict[int, str] = {}
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+            if tok.type == tokenize.COMMENT:
+                found[tok.start[0]] = tok.string.lstrip("#").strip()
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        pass
+    return found
+
+
+def parse_parameters_source(source: str) -> dict[str, ReportParameter]:
+    """Parameters declared at top level of a ``parameters`` cell's source."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as exc:
+        raise ReportError(f"the parameters cell is not valid Python: {exc}") from exc
+    comments = _comments(source)
+    found: dict[str, ReportParameter] = {}
+    for stmt in tree.body:
+        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+            targets, annotation, value = [stmt.target.id], stmt.annotation, stmt.value
+        elif isinstance(stmt, ast.Assign) and all(isinstance(t, ast.Name) for t in stmt.targets):
+            targets, annotation, value = [t.id for t in stmt.targets], None, stmt.value  # type: ignore[attr-defined]
+        else:
+            continue
+        default_text = (
+            (ast.get_source_segment(source, value) or ast.unparse(value)) if value else ""
+        )
+        try:
+            default = ast.literal_eval(value) if value is not None else None
+            literal = True
+        except (ValueError, SyntaxError, TypeError):
+            default, literal = None, False
+        if annotation is not None:
+            allowed = _types_of(annotation)
+            type_text = ast.unparse(annotation)
+            if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+                type_text = annotation.value
+        elif literal and default is not None:
+            allowed = _NAMES.get(type(default).__name__)
+            type_text = ""
+        else:
+            allowed, type_text = None, ""
+        for target in targets:
+            found[target] = ReportParameter(
+                name=target,
+                type=type_text,
+                default=default,
+                default_text=default_text,
+                help=comments.get(stmt.end_lineno or stmt.lineno, ""),
+                allowed=allowed,
+            )
+    return found
+
+
+def read_parameters(notebook: Path, *, report: str) -> dict[str, ReportParameter]:
+    """The parameters of ``notebook``; a ReportError when it has no ``parameters`` cell."""
+    import nbformat
+
+    try:
+        nb = nbformat.read(notebook, as_version=4)
+    except Exception as exc:
+        raise ReportError(f"report {report!r}: cannot read {str(notebook)!r}: {exc}") from exc
+    cells = [
+        c
+        for c in nb.cells
+        if c.get("cell_type") == "code" and "parameters" in c.get("metadata", {}).get("tags", [])
+    ]
+    if len(cells) != 1:
+        raise ReportError(
+            f"report {report!r}: {notebook.name} must have exactly one code cell tagged "
+            f"'parameters', found {len(cells)}"
+        )
+    try:
+        params = parse_parameters_source(cells[0].source)
+    except ReportError as exc:
+        raise ReportError(f"report {report!r}: {exc}") from None
+    try:  # papermill's view, for help text it extracted in its own way
+        import papermill
+
+        for name, info in papermill.inspect_notebook(str(notebook)).items():
+            if name in params and not params[name].help and info.get("help"):
+                old = params[name]
+                params[name] = ReportParameter(
+                    old.name, old.type, old.default, old.default_text, info["help"], old.allowed
+                )
+    except Exception:
+        pass
+    return params
+
+
+def unknown_parameter_error(report: str, name: Any, value: Any, valid: list[str]) -> ReportError:
+    """The error for a parameter the report does not declare, with the closest name."""
+    close = difflib.get_close_matches(str(name), valid, n=1, cutoff=0.6)
+    hint = f" Did you mean {close[0]!r}?" if close else ""
+    return ReportError(
+        f"report {report!r} has no parameter {name!r} (value {value!r}).{hint} "
+        f"Valid parameters: {', '.join(valid) or '(none)'}"
+    )
+
+
+def _plain(value: Any, accepts_str: bool) -> Any:
+    """Dates become ISO strings (YAML reads 2024-01-01 as a date); containers recursively."""
+    if isinstance(value, dt.date) and accepts_str:
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [_plain(v, True) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v, True) for k, v in value.items()}
+    return value
+
+
+def _is_literal(value: Any) -> bool:
+    if value is None or isinstance(value, bool | int | float | str):
+        return True
+    if isinstance(value, list | tuple):
+        return all(_is_literal(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _is_literal(v) for k, v in value.items())
+    return False
+
+
+def validate_parameters(
+    report: str, given: dict[str, Any], declared: dict[str, ReportParameter]
+) -> dict[str, Any]:
+    """Check ``given`` against ``declared``; return the values to pass to the notebook.
+
+    Raises ReportError naming the report, the parameter, the value and what is valid.
+    """
+    values: dict[str, Any] = {}
+    for name, value in given.items():
+        if name not in declared:
+            raise unknown_parameter_error(report, name, value, sorted(declared))
+        param = declared[name]
+        value = _plain(value, param.allowed is None or str in param.allowed)
+        if not _is_literal(value) or not param.accepts(value):
+            annotation = f" (declared `{name}: {param.type}`)" if param.type else ""
+            raise ReportError(
+                f"report {report!r}: parameter {name}={value!r} has type "
+                f"{type(value).__name__}; expected {param.describe_type()}{annotation}; "
+                f"default is {param.default_text}"
+            )
+        values[name] = value
+    return values
+
+
+def coerce_cli_value(raw: str, param: ReportParameter | None) -> Any:
+    """A ``-p name value`` string as a value: YAML-parsed (numbers, lists, null, true) unless
+    the parameter accepts str and the parsed value does not fit, then the raw string."""
+    import yaml
+
+    try:
+        parsed = yaml.safe_load(raw) if raw.strip() else raw
+    except yaml.YAMLError:
+        parsed = raw
+    if param is None:
+        return parsed
+    plain = _plain(parsed, param.allowed is None or str in param.allowed)
+    if param.accepts(plain) and _is_literal(plain):
+        return plain
+    if param.allowed is not None and str in param.allowed:
+        return raw
+    return plain
