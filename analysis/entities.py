@@ -162,13 +162,13 @@ def _most_common_label(mentions: pd.DataFrame) -> pd.Series:
 def _period_start(published: pd.Series, freq: str) -> pd.Series:
     """The UTC start of each timestamp's day/week (Mon-Sun)/month, tz-aware UTC."""
     ts = pd.to_datetime(published, utc=True).dt.tz_localize(None)
-    return ts.dt.to_period(_FREQS[freq]).dt.start_time.dt.tz_localize("UTC")
+    return ts.dt.to_period(_FREQS[freq]).dt.start_time.dt.tz_localize("UTC").dt.as_unit("ns")
 
 
 def _period_range(periods: pd.Series, freq: str) -> pd.DatetimeIndex:
     naive = periods.dt.tz_localize(None)
     rng = pd.period_range(naive.min(), naive.max(), freq=_FREQS[freq])
-    return rng.start_time.tz_localize("UTC")
+    return rng.start_time.tz_localize("UTC").as_unit("ns")
 
 
 # --------------------------------------------------------------------------- public API

@@ -1,0 +1,253 @@
+"""Tests for analysis.sentiment: hand-made fixture, plus a real-data check on BBC articles."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from analysis.annotations import Annotations
+from analysis.errors import AnalysisInputError
+from analysis.sentiment import (
+    document_sentiment,
+    entity_sentiment,
+    extreme_sentences,
+    sentence_sentiment,
+    sentiment_by_group,
+    sentiment_over_time,
+)
+
+# doc_id -> (published, source, [(sentence, compound, [entity names])])
+DOCS = {
+    "d1": (
+        "2024-01-01",
+        "A",
+        [
+            ("Alice and Alice smiled.", 0.5, ["Alice", "Alice"]),
+            ("Bob frowned.", -0.2, ["Bob"]),
+            ("It is Monday.", 0.0, []),
+        ],
+    ),
+    "d2": ("2024-01-02", "A", [("Alice won gold.", 0.8, ["Alice"]), ("Great day.", 0.6, [])]),
+    "d3": ("2024-01-10", "B", [("Alice lost badly.", -0.6, ["Alice"])]),
+    "d4": (
+        "2024-01-25",
+        "B",
+        [("Edge up.", 0.05, []), ("Edge down.", -0.05, []), ("Almost.", 0.04, [])],
+    ),
+    "d5": (None, "B", []),  # no date, no sentences
+    "d6": ("2024-01-03", None, [("Alice and Alice smiled.", 0.5, ["Alice"])]),  # repeated text
+}
+DOC_MEANS = {"d1": 0.1, "d2": 0.7, "d3": -0.6, "d4": 0.0 / 3 + 0.04 / 3, "d6": 0.5}
+
+
+def _build():
+    corpus_rows, sents, ents = [], [], []
+    for doc_id, (published, source, sentences) in DOCS.items():
+        corpus_rows.append(
+            {
+                "doc_id": doc_id,
+                "title": f"Title {doc_id}",
+                "text": " ".join(s for s, _, _ in sentences),
+                "source": source,
+                "published": published,
+            }
+        )
+        pos = 0
+        for sent_id, (text, compound, names) in enumerate(sentences):
+            sents.append(
+                {
+                    "doc_id": doc_id,
+                    "sent_id": sent_id,
+                    "start": pos,
+                    "end": pos + len(text),
+                    "text": text,
+                    "neg": max(-compound, 0.0),
+                    "neu": 1 - abs(compound),
+                    "pos": max(compound, 0.0),
+                    "compound": compound,
+                }
+            )
+            at = 0
+            for name in names:
+                s = text.index(name, at)
+                at = s + len(name)
+                ents.append(
+                    {
+                        "doc_id": doc_id,
+                        "sent_id": sent_id,
+                        "start": pos + s,
+                        "end": pos + at,
+                        "text": name,
+                        "label": "PERSON",
+                        "name": name,
+                    }
+                )
+            pos += len(text) + 1
+    corpus = pd.DataFrame(corpus_rows)
+    corpus["published"] = pd.to_datetime(corpus["published"], utc=True)
+    return corpus, Annotations(sentences=pd.DataFrame(sents), entities=pd.DataFrame(ents))
+
+
+@pytest.fixture()
+def data():
+    return _build()
+
+
+def _expected_ci(values, confidence=0.95):
+    v = np.asarray(values, dtype=float)
+    n = len(v)
+    half = stats.t.ppf((1 + confidence) / 2, n - 1) * v.std(ddof=1) / math.sqrt(n)
+    return v.mean() - half, v.mean() + half
+
+
+def test_sentence_sentiment_passes_scores_through(data):
+    corpus, ann = data
+    out = sentence_sentiment(corpus, annotations=ann)
+    assert list(out.columns) == [
+        "doc_id",
+        "sent_id",
+        "text",
+        "neg",
+        "neu",
+        "pos",
+        "compound",
+        "label",
+        "title",
+        "source",
+        "published",
+    ]
+    assert len(out) == len(ann.sentences) == 10
+    merged = out.merge(ann.sentences, on=["doc_id", "sent_id"], suffixes=("", "_in"))
+    for col in ("text", "neg", "neu", "pos", "compound"):
+        assert (merged[col] == merged[f"{col}_in"]).all()
+    labels = dict(zip(out["compound"], out["label"], strict=False))
+    assert labels[0.05] == "positive" and labels[-0.05] == "negative"
+    assert labels[0.04] == "neutral" and labels[0.0] == "neutral"
+    assert out.iloc[0]["title"] == "Title d1"
+
+
+def test_document_sentiment_by_hand(data):
+    corpus, ann = data
+    out = document_sentiment(corpus, annotations=ann)
+    assert out["doc_id"].tolist() == list(DOCS)
+    got = out.set_index("doc_id")
+    for doc_id, mean in DOC_MEANS.items():
+        assert got.loc[doc_id, "mean_compound"] == pytest.approx(mean)
+    assert got.loc["d1", "n_sentences"] == 3
+    assert got.loc["d1", "share_positive"] == pytest.approx(1 / 3)
+    assert got.loc["d1", "share_negative"] == pytest.approx(1 / 3)
+    assert got.loc["d4", "share_positive"] == pytest.approx(1 / 3)  # 0.05 counts, 0.04 not
+    assert got.loc["d4", "share_negative"] == pytest.approx(1 / 3)
+    assert got.loc["d5", "n_sentences"] == 0
+    assert math.isnan(got.loc["d5", "mean_compound"])
+    # equals a direct pandas computation
+    direct = ann.sentences.groupby("doc_id")["compound"].mean()
+    pd.testing.assert_series_equal(
+        got["mean_compound"].dropna(), direct, check_names=False, check_index_type=False
+    )
+
+
+def test_sentiment_by_group_t_interval(data):
+    corpus, ann = data
+    out = sentiment_by_group(corpus, by="source", annotations=ann)
+    assert list(out.columns) == ["source", "n_docs", "mean", "ci_low", "ci_high"]
+    a = out[out["source"] == "A"].iloc[0]
+    assert a["n_docs"] == 2 and a["mean"] == pytest.approx(0.4)
+    low, high = _expected_ci([0.1, 0.7])
+    assert (a["ci_low"], a["ci_high"]) == (pytest.approx(low), pytest.approx(high))
+    b = out[out["source"] == "B"].iloc[0]
+    assert b["n_docs"] == 2  # d5 has no sentences: left out
+    assert b["mean"] == pytest.approx((-0.6 + DOC_MEANS["d4"]) / 2)
+    na = out[out["source"].isna()].iloc[0]  # d6: one document -> NaN interval
+    assert na["n_docs"] == 1 and na["mean"] == pytest.approx(0.5)
+    assert math.isnan(na["ci_low"]) and math.isnan(na["ci_high"])
+    wide = sentiment_by_group(corpus, by="source", annotations=ann, confidence=0.99)
+    assert wide.iloc[0]["ci_low"] < a["ci_low"]
+
+
+def test_sentiment_over_time_weekly(data):
+    corpus, ann = data
+    out = sentiment_over_time(corpus, freq="week", annotations=ann)
+    assert list(out.columns) == ["period", "n_docs", "mean", "ci_low", "ci_high"]
+    weeks = pd.date_range("2024-01-01", "2024-01-22", freq="7D", tz="UTC")
+    assert out["period"].tolist() == list(weeks)
+    assert out["n_docs"].tolist() == [3, 1, 0, 1]
+    assert out["mean"].iloc[0] == pytest.approx((0.1 + 0.7 + 0.5) / 3)
+    low, high = _expected_ci([0.1, 0.7, 0.5])
+    assert out["ci_low"].iloc[0] == pytest.approx(low)
+    assert out["ci_high"].iloc[0] == pytest.approx(high)
+    assert math.isnan(out["mean"].iloc[2]) and math.isnan(out["ci_low"].iloc[1])
+    month = sentiment_over_time(corpus, freq="month", annotations=ann)
+    assert month["n_docs"].tolist() == [5]
+
+
+def test_extreme_sentences(data):
+    corpus, ann = data
+    out = extreme_sentences(corpus, n=3, annotations=ann)
+    pos = out[out["polarity"] == "positive"]
+    neg = out[out["polarity"] == "negative"]
+    assert pos["compound"].tolist() == [0.8, 0.6, 0.5]
+    assert pos["doc_id"].tolist() == ["d2", "d2", "d1"]  # repeated text in d6 shown once
+    assert neg["compound"].tolist() == [-0.6, -0.2, -0.05]
+    assert pos["rank"].tolist() == [1, 2, 3]
+    assert out.iloc[0]["title"] == "Title d2"
+    big = extreme_sentences(corpus, n=50, annotations=ann)
+    assert (big["polarity"] == "positive").sum() == 4  # 0.8, 0.6, 0.5, 0.05
+    assert (big["polarity"] == "negative").sum() == 3
+
+
+def test_entity_sentiment(data):
+    corpus, ann = data
+    out = entity_sentiment(corpus, annotations=ann)
+    assert out["name"].tolist() == ["Alice"]  # Bob: 1 sentence < min_sentences=2
+    alice = out.iloc[0]
+    values = [0.5, 0.8, -0.6, 0.5]  # d1 s0 counted once despite two mentions
+    assert alice["n_sentences"] == 4 and alice["n_docs"] == 4
+    assert alice["mean_compound"] == pytest.approx(np.mean(values))
+    low, high = _expected_ci(values)
+    assert alice["ci_low"] == pytest.approx(low) and alice["ci_high"] == pytest.approx(high)
+    assert alice["share_positive"] == pytest.approx(3 / 4)
+    assert alice["share_negative"] == pytest.approx(1 / 4)
+    assert alice["label"] == "PERSON"
+    both = entity_sentiment(corpus, annotations=ann, min_sentences=1)
+    assert both["name"].tolist() == ["Alice", "Bob"]
+    assert math.isnan(both.iloc[1]["ci_low"])
+    assert entity_sentiment(corpus, annotations=ann, types=["ORG"]).empty
+
+
+def test_errors(data):
+    corpus, ann = data
+    with pytest.raises(AnalysisInputError, match="freq='fortnight'"):
+        sentiment_over_time(corpus, freq="fortnight", annotations=ann)
+    with pytest.raises(AnalysisInputError, match="confidence"):
+        sentiment_by_group(corpus, annotations=ann, confidence=95)
+    with pytest.raises(AnalysisInputError, match="nope"):
+        sentiment_by_group(corpus, by="nope", annotations=ann)
+    with pytest.raises(AnalysisInputError, match="empty"):
+        document_sentiment(corpus.iloc[:0], annotations=ann)
+    with pytest.raises(AnalysisInputError, match="compound"):
+        document_sentiment(
+            corpus, annotations=Annotations(ann.sentences.drop(columns="compound"), ann.entities)
+        )
+    with pytest.raises(AnalysisInputError, match="n=0"):
+        extreme_sentences(corpus, n=0, annotations=ann)
+    with pytest.raises(AnalysisInputError, match="published"):
+        sentiment_over_time(corpus.drop(columns="published"), annotations=ann)
+
+
+def test_inputs_not_mutated(data):
+    corpus, ann = data
+    c0, s0, e0 = corpus.copy(), ann.sentences.copy(), ann.entities.copy()
+    sentence_sentiment(corpus, annotations=ann)
+    document_sentiment(corpus, annotations=ann)
+    sentiment_by_group(corpus, annotations=ann)
+    sentiment_over_time(corpus, annotations=ann)
+    extreme_sentences(corpus, annotations=ann)
+    entity_sentiment(corpus, annotations=ann)
+    pd.testing.assert_frame_equal(corpus, c0)
+    pd.testing.assert_frame_equal(ann.sentences, s0)
+    pd.testing.assert_frame_equal(ann.entities, e0)
