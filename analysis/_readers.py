@@ -641,3 +641,29 @@ def read_parquet_file(
             yield record_to_doc(
                 record, mapping, file=file, row=row, fmt="parquet", encoding=None, unescape=unescape
             )
+
+
+def read_frame(
+    frame: Any, file: str, *, columns: Mapping[str, str | None] | None, unescape: bool
+) -> Iterator[RawDoc | Skip]:
+    """An in-memory pandas DataFrame, one document per row (never modified)."""
+    names = [str(c) for c in frame.columns]
+    mapping = resolve_columns(names, columns, file=file)
+    if not mapping["text"]:
+        raise no_text_error(file, names)
+    wanted = sorted({c for cols in mapping.values() for c in cols})
+    sub = frame.set_axis(names, axis=1).loc[:, wanted]
+    for row, record in enumerate(sub.to_dict("records"), start=1):
+        record = {k: (None if _is_na(v) else v) for k, v in record.items()}
+        yield record_to_doc(
+            record, mapping, file=file, row=row, fmt="dataframe", encoding=None, unescape=unescape
+        )
+
+
+def _is_na(value: Any) -> bool:
+    try:
+        import pandas as pd
+
+        return value is None or bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False

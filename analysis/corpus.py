@@ -31,6 +31,7 @@ from analysis._readers import (
     RawDoc,
     Skip,
     read_csv_file,
+    read_frame,
     read_html_file,
     read_json_file,
     read_parquet_file,
@@ -240,7 +241,7 @@ def _doc_ids(titles: list[str], texts: list[str]) -> list[str]:
 
 
 def load_corpus(
-    path: str | os.PathLike[str],
+    path: str | os.PathLike[str] | pd.DataFrame,
     *,
     folders: FolderMode | Callable[[tuple[str, ...]], Mapping[str, str | None]] = "category",
     source: str | None = None,
@@ -309,7 +310,8 @@ def load_corpus(
     of a duplicate group is the earliest published, then the first in load order.
 
     Args:
-        path: a folder or a single file.
+        path: a folder, a single file, or a DataFrame (normalised like a table; the
+            input is not modified; rows are reported as "<DataFrame>:row N").
         folders: how folder names below the root map to fields: "category" (default; nested
             folders joined with "/"), "source", "source/category" (first level = source, the
             rest = category), "ignore", or a callable ``parts -> {"source":..., "category":...}``.
@@ -348,8 +350,9 @@ def load_corpus(
     from tqdm.auto import tqdm
 
     started = time.perf_counter()
-    root = Path(path).expanduser()
-    if not root.exists():
+    frame = path if isinstance(path, pd.DataFrame) else None
+    root = Path("<DataFrame>") if frame is not None else Path(path).expanduser()
+    if frame is None and not root.exists():
         raise CorpusError(f"load_corpus(): path={str(path)!r} does not exist")
     if not 0 < near_threshold <= 1:
         raise CorpusError(f"load_corpus(): near_threshold={near_threshold!r}; expected 0 < x <= 1")
@@ -364,10 +367,13 @@ def load_corpus(
             "['category', 'source', 'source/category', 'ignore'] or a callable"
         )
     exclude = list(exclude)
-    sidecar_auto = sidecar is None
-    if root.is_dir():
+    sidecar_auto = sidecar is None or sidecar is True
+    if frame is not None:
         base = root
-        entries = walk_inputs(root, exclude=exclude, sidecar_auto=sidecar_auto, recursive=recursive)
+        entries = [Entry(root, "<DataFrame>", "document")]
+    elif root.is_dir():
+        base = root
+        entries = walk_inputs(root, exclude=exclude, sidecar_auto=True, recursive=recursive)
     else:
         base = root.parent
         if root.suffix.lower() not in SUPPORTED_EXTS:
@@ -385,19 +391,25 @@ def load_corpus(
                 and classify(p, p.name, exclude=(), sidecar_auto=True).kind == "sidecar"
             ]
     sidecars: list[Sidecar] = []
+    if frame is not None and sidecar not in (None, False):
+        raise CorpusError("load_corpus(): sidecar= applies to files, not to a DataFrame input")
     if sidecar not in (None, False, True):
         sc_path = Path(sidecar).expanduser()  # type: ignore[arg-type]
         if not sc_path.is_file():
             raise CorpusError(f"load_corpus(): sidecar={str(sidecar)!r} is not a file")
-        sidecars.append(read_sidecar(sc_path.read_bytes(), file=str(sidecar), folder=""))
+        explicit = read_sidecar(sc_path.read_bytes(), file=str(sidecar), folder="")
+        sidecars.append(explicit)
         for e in entries:
             if e.abspath.resolve() == sc_path.resolve():
-                e.kind, e.reason = "sidecar", "sidecar"
+                e.kind, e.reason, explicit.file = "sidecar", "sidecar", e.rel
     for e in entries:
-        if e.kind == "sidecar" and sidecar_auto:
-            folder = PurePosixPath(e.rel).parent.as_posix()
-            sidecars.append(read_sidecar(e.abspath.read_bytes(), file=e.rel, folder=folder))
-    if root.is_file():
+        if e.kind == "sidecar" and not any(sc.file == e.rel for sc in sidecars):
+            if sidecar_auto:
+                folder = PurePosixPath(e.rel).parent.as_posix()
+                sidecars.append(read_sidecar(e.abspath.read_bytes(), file=e.rel, folder=folder))
+            else:
+                e.detail = f"metadata sidecar not used (sidecar={sidecar!r})"
+    if frame is None and root.is_file():
         entries = [e for e in entries if e.kind == "document"]  # neighbours are not inputs
 
     by_name: dict[str, list[str]] = {}
@@ -427,7 +439,12 @@ def load_corpus(
                 report[-1]["_sidecar"] = e.rel
             continue
         folder_vals = _folder_fields(e.rel, folders)
-        for item in _read_entry(e, columns=columns, encoding=encoding, unescape=unescape_entities):
+        items = (
+            read_frame(frame, e.rel, columns=columns, unescape=unescape_entities)
+            if frame is not None
+            else _read_entry(e, columns=columns, encoding=encoding, unescape=unescape_entities)
+        )
+        for item in items:
             row_path = item.file if item.row is None else f"{item.file}:row {item.row}"
             rec = {
                 "path": row_path,
@@ -461,12 +478,12 @@ def load_corpus(
     for rec in report:  # sidecar details are known only now
         sc_file = rec.pop("_sidecar", None)
         if sc_file:
-            rec["detail"] = next((s.detail() for s in sidecars if s.file == sc_file), "")
+            rec["detail"] = next((s.detail() for s in sidecars if s.file == sc_file), rec["detail"])
 
     if not docs:
         skipped = Counter(r.get("reason") for r in report)
         raise CorpusError(
-            f"load_corpus(): path={str(path)!r} has no loadable documents "
+            f"load_corpus(): path={str(root)!r} has no loadable documents "
             f"({len(report)} inputs; skipped: {dict(skipped) or 'none'}); expected text in files "
             f"with one of the extensions {sorted(SUPPORTED_EXTS)}"
         )
@@ -560,7 +577,7 @@ def load_corpus(
     )
     df.attrs["load_report"] = rep
     if not quiet:
-        print(f"load_corpus({str(path)!r}): {rep.summary()} [{rep.seconds:.1f} s]")
+        print(f"load_corpus({str(root)!r}): {rep.summary()} [{rep.seconds:.1f} s]")
     return df
 
 
