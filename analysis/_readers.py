@@ -17,6 +17,7 @@ from __future__ import annotations
 import codecs
 import csv
 import html
+import html.entities
 import json
 import re
 import sys
@@ -77,6 +78,7 @@ _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]
 _URLISH = re.compile(r"^https?://", re.IGNORECASE)
 _WESTERN = {"cp1252", "latin_1", "iso8859_15", "iso8859_1"}
 _DETECT_BYTES = 1 << 20
+_WESTERN_SIGNS = set("€‚„…†‡ˆ‰‹‘’“”•–—˜™›\xa0¡¢£¤¥¦§¨©ª«¬\xad®¯°±²³´µ¶·¸¹º»¼½¾¿×÷")
 
 
 @dataclass
@@ -115,13 +117,46 @@ class DecodeError(Exception):
 
 
 def _norm_name(name: str) -> str:
-    return codecs.lookup(name).name.replace("-", "_")
+    norm = codecs.lookup(name).name.replace("-", "_")
+    return "latin_1" if norm == "iso8859_1" else norm
+
+
+def _plausible_western(sample: bytes) -> bool:
+    """True when ``sample`` reads as mostly-ASCII Western text in cp1252.
+
+    Accented letters must be a minority of the letters (misread Cyrillic/Greek is almost
+    all "accented"), and every non-ASCII character must be a Latin-1 letter or common
+    typographic sign (quotes, dashes, €, £, …).
+    """
+    try:
+        text = sample.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    letters = sum(c.isalpha() for c in text)
+    accented = 0
+    for i, c in enumerate(text):
+        if c < "\x80":
+            continue
+        if c.isalpha() and ("\xc0" <= c <= "\xff" or c in "ŠšŒœŽžŸƒ"):
+            accented += 1
+        elif c not in _WESTERN_SIGNS:
+            return False
+        elif (
+            c not in "’‘\xad·–—"
+            and 0 < i < len(text) - 1
+            and text[i - 1].isalpha()
+            and text[i + 1].isalpha()
+        ):
+            return False  # "³" or "¿" inside a word: a Central/Eastern European code page
+    return letters > 0 and accented / letters < 0.3
 
 
 def _legacy_encoding(sample: bytes) -> str:
     """The encoding of non-UTF-8 bytes: detection, preferring cp1252 when plausible."""
     from charset_normalizer import from_bytes
 
+    if _plausible_western(sample[:_DETECT_BYTES]):
+        return "cp1252"
     results = list(from_bytes(sample[:_DETECT_BYTES]))
     if results:
         best = results[0]
@@ -215,7 +250,14 @@ def unescape_entities(text: str) -> str:
     """
     if "&" not in text:
         return text
-    return _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
+    return _ENTITY.sub(_entity, text)
+
+
+def _entity(match: re.Match[str]) -> str:
+    ref = match.group(0)
+    if ref[1] != "#" and ref[1:] not in html.entities.html5:
+        return ref  # unknown name: html.unescape would decode a prefix ("&notx;" -> "¬x;")
+    return html.unescape(ref)
 
 
 def _scalar(value: Any) -> Any:
