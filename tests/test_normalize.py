@@ -88,15 +88,37 @@ def test_short_names_resolve_to_earlier_full_name():
     ]
 
 
-def test_short_name_needs_earlier_mention_in_same_document():
-    names = _names(
-        [
-            ("d1", 0, "Putin", "PERSON"),  # before the full name: unchanged
-            ("d1", 10, "Vladimir Putin", "PERSON"),
-            ("d2", 0, "Putin", "PERSON"),  # other document: unchanged
-        ]
-    )
-    assert names == ["Putin", "Vladimir Putin", "Putin"]
+def test_short_name_before_full_name_lookahead():
+    rows = [
+        ("d1", 0, "Putin", "PERSON"),  # headline, before the full name
+        ("d1", 10, "Vladimir Putin", "PERSON"),
+        ("d2", 0, "Putin", "PERSON"),  # other document: unchanged
+    ]
+    assert _names(rows) == ["Vladimir Putin", "Vladimir Putin", "Putin"]
+    assert _names(rows, lookahead=False) == ["Putin", "Vladimir Putin", "Putin"]
+
+
+def test_lookahead_ambiguous_or_already_matched():
+    rows = [
+        ("d1", 0, "Smith", "PERSON"),  # two later full names fit: unchanged
+        ("d1", 10, "John Smith", "PERSON"),
+        ("d1", 30, "Jane Smith", "PERSON"),
+        ("d2", 0, "Brown", "PERSON"),
+        ("d2", 10, "Gordon Brown", "PERSON"),
+        ("d2", 30, "Brown", "PERSON"),  # earlier match wins
+        ("d2", 40, "James Brown", "PERSON"),
+    ]
+    assert _names(rows) == [
+        "Smith",
+        "John Smith",
+        "Jane Smith",
+        "Brown",  # headline Brown: Gordon and James both fit
+        "Gordon Brown",
+        "Gordon Brown",
+        "James Brown",
+    ]
+    with pytest.raises(AnalysisInputError, match="lookahead"):
+        _names(rows, lookahead="yes")
 
 
 def test_short_name_resolution_reads_in_start_order_not_row_order():
