@@ -371,7 +371,7 @@ def record_to_doc(
         row=row,
         fmt=fmt,
         encoding=encoding,
-        title=" ".join(title.split()),
+        title=_one_line(title),
         text=_clean_lines(text),
         published=first("published"),
         url=url,
@@ -416,7 +416,7 @@ def read_text_file(
     if not body.strip():
         yield Skip(file, None, "txt", "no text", "only a title line", enc)
         return
-    yield RawDoc(file, None, "txt", enc, " ".join(title.split()), body)
+    yield RawDoc(file, None, "txt", enc, title.strip(), body)
 
 
 def read_html_file(path: Path, file: str, *, encoding: str | None) -> Iterator[RawDoc | Skip]:
@@ -709,3 +709,8 @@ def _is_na(value: Any) -> bool:
         return value is None or bool(pd.isna(value))
     except (TypeError, ValueError):
         return False
+
+
+def _one_line(title: str) -> str:
+    """A title as one line: line breaks become spaces, ends stripped, inner spacing kept."""
+    return re.sub(r"\s*[\r\n]+\s*", " ", title).strip()

@@ -517,3 +517,119 @@ def test_exact_and_near_duplicates_and_drop(tmp_path):
     rep = load_report(dropped).files.set_index("path")
     assert rep.loc["a.txt", "status"] == "duplicate" and rep.loc["c.txt", "status"] == "duplicate"
     assert load_report(dropped).fingerprint != load_report(df).fingerprint
+
+
+# ----------------------------------------------------------------------------- real corpora
+
+
+@pytest.fixture(scope="module")
+def bbc(bbc_dir):
+    return load_corpus(bbc_dir, quiet=True, progress=False)
+
+
+def _bbc_files(bbc_dir):
+    return sorted(p for p in bbc_dir.glob("*/*.txt"))
+
+
+def _decode(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+def test_bbc_every_file_accounted(bbc, bbc_dir):
+    import os
+
+    rep = load_report(bbc).files
+    on_disk = sorted(
+        os.path.relpath(os.path.join(d, f), bbc_dir).replace(os.sep, "/")
+        for d, _, fs in os.walk(bbc_dir)
+        for f in fs
+    )
+    assert rep["path"].tolist() == on_disk
+    articles = rep[rep["path"].str.match(r"^[a-z]+/\d{3}\.txt$")]
+    assert len(articles) == len(_bbc_files(bbc_dir)) == 2225
+    assert set(articles["status"]) <= {"loaded", "duplicate"}
+    assert len(bbc) == 2225
+    assert bbc["doc_id"].is_unique
+    assert sorted(bbc["category"].unique()) == sorted(
+        p.name for p in bbc_dir.iterdir() if p.is_dir()
+    )
+    assert set(rep.loc[rep["status"] == "skipped", "path"]) == {
+        "README.TXT",
+        "PROVENANCE.md",
+        "SHA256SUMS",
+    }
+
+
+def test_bbc_titles_text_and_pound_sign(bbc, bbc_dir):
+    import html
+
+    by_path = bbc.set_index("path")
+    for p in _bbc_files(bbc_dir):
+        rel = p.relative_to(bbc_dir).as_posix()
+        lines = html.unescape(_decode(p.read_bytes())).split("\n")
+        assert by_path.at[rel, "title"] == lines[0].strip(), rel
+    text = by_path.at["sport/199.txt", "text"]
+    assert "£15.8m" in text and "\ufffd" not in text and "Â£" not in "".join(bbc["text"])
+    enc = load_report(bbc).files.set_index("path")["encoding"]
+    assert enc["sport/199.txt"] == "cp1252"
+    assert (enc.drop("sport/199.txt").dropna() == "utf_8").all()
+    assert not bbc["text"].str.contains("&#").any()
+
+
+def test_bbc_exact_duplicates_match_independent_hash(bbc_dir):
+    import hashlib
+    import html
+
+    groups: dict[str, list[str]] = {}
+    for p in _bbc_files(bbc_dir):
+        norm = " ".join(html.unescape(_decode(p.read_bytes())).casefold().split())
+        groups.setdefault(hashlib.sha256(norm.encode()).hexdigest(), []).append(
+            p.relative_to(bbc_dir).as_posix()
+        )
+    expected = {path for paths in groups.values() for path in paths[1:]}
+    assert len(expected) > 24  # "dozens"
+    df = load_corpus(bbc_dir, quiet=True, progress=False, near_duplicates=False)
+    assert set(df.loc[df["duplicate_kind"] == "exact", "path"]) == expected
+    originals = df.set_index("doc_id")["path"]
+    for path, orig in df.loc[df["is_duplicate"], ["path", "duplicate_of"]].itertuples(index=False):
+        group = next(g for g in groups.values() if path in g)
+        assert originals[orig] == group[0]  # no dates: first in sorted path order is kept
+
+
+def test_bbc_near_duplicates_and_boilerplate(bbc):
+    rep = load_report(bbc)
+    c = rep.counts
+    assert c["exact"] + c["near"] == c["duplicates"] == int(bbc["is_duplicate"].sum())
+    assert c["near"] > 0
+    near = rep.files[rep.files["duplicate_kind"] == "near"]
+    assert (near["similarity"] >= 0.8).all()
+    # Boilerplate removal must (almost) never touch real news text.
+    assert bbc["boilerplate_lines"].sum() <= 5
+
+
+def test_rss_csv(rss_csv):
+    import csv
+    import email.utils
+
+    df = load_corpus(rss_csv, quiet=True, progress=False)
+    rep = load_report(df)
+    files = rep.files
+    assert len(files) == 6168
+    assert files["row"].tolist() == list(range(1, 6169))
+    assert set(files["status"]) <= {"loaded", "duplicate"}
+    assert len(df) == 6168 and df["doc_id"].is_unique
+    with open(rss_csv, newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    expected = [pd.Timestamp(email.utils.parsedate_to_datetime(r["pubDate"])) for r in rows]
+    assert df["published"].notna().all()
+    assert df["published"].tolist() == [e.tz_convert("UTC") for e in expected]
+    assert df["url"].tolist() == [r["guid"] for r in rows]
+    assert df["title"].tolist() == [r["title"].strip() for r in rows]
+    assert rep.counts["unparseable_dates"] == 0
+    # Kept originals are never later than their duplicates.
+    when = df.set_index("doc_id")["published"]
+    dups = df[df["is_duplicate"]]
+    assert (when[dups["duplicate_of"]].to_numpy() <= dups["published"].to_numpy()).all()
