@@ -1,11 +1,13 @@
 """Private: read a report notebook's ``parameters`` cell and check values against it.
 
 papermill's own scanner (``papermill.inspect_notebook``) skips annotations written as
-``str | None``, so the cell is parsed here with :mod:`ast`; papermill's answer is merged
-in for the help text it finds. Types understood: ``str``, ``int``, ``float``, ``bool``,
-``list``, ``dict``, ``tuple`` (given as a list), ``X | None``, ``Optional[X]``,
-``Union[...]``, ``list[...]``/``dict[...]`` (element types not checked), ``Any``. An
-unannotated parameter takes the type of its literal default (anything when ``None``).
+``str | None`` (its pattern allows no ``|``), so the cell is parsed here with :mod:`ast`;
+the help text is the comment at the end of the line, as in papermill.
+
+Types understood: ``str``, ``int``, ``float``, ``bool``, ``list``, ``dict``, ``tuple``
+(given as a list), ``X | None``, ``Optional[X]``, ``Union[...]``, ``list[...]``/``dict[...]``
+(element types not checked), ``Any``. An unannotated parameter takes the type of its
+literal default (anything when the default is ``None``).
 """
 
 from __future__ import annotations
@@ -193,17 +195,6 @@ def read_parameters(notebook: Path, *, report: str) -> dict[str, ReportParameter
         params = parse_parameters_source(cells[0].source)
     except ReportError as exc:
         raise ReportError(f"report {report!r}: {exc}") from None
-    try:  # papermill's view, for help text it extracted in its own way
-        import papermill
-
-        for name, info in papermill.inspect_notebook(str(notebook)).items():
-            if name in params and not params[name].help and info.get("help"):
-                old = params[name]
-                params[name] = ReportParameter(
-                    old.name, old.type, old.default, old.default_text, info["help"], old.allowed
-                )
-    except Exception:
-        pass
     return params
 
 

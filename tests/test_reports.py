@@ -1,0 +1,409 @@
+"""Tests for analysis.reports: parameter checks, safety, the run itself, records and index.
+
+The machinery runs on tiny fixture notebooks (tests/fixtures/notebooks); runs that start a
+kernel are marked slow. The real report notebooks have their own tests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from analysis._report_index import render_index
+from analysis._report_params import (
+    coerce_cli_value,
+    parse_parameters_source,
+    validate_parameters,
+)
+from analysis.errors import ReportError
+from analysis.reports import (
+    ReportResult,
+    _fingerprint_path,
+    available_reports,
+    find_notebooks_dir,
+    format_summary,
+    rebuild_index,
+    report_parameters,
+    run_report,
+    run_reports,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
+DATE = "2026-01-02"
+
+
+@pytest.fixture
+def no_kernel(monkeypatch):
+    """Make any attempt to execute a notebook fail the test (validation must come first)."""
+    import papermill
+
+    def boom(*args, **kwargs):
+        raise AssertionError("a kernel was started although validation should have failed")
+
+    monkeypatch.setattr(papermill, "execute_notebook", boom)
+
+
+# ----------------------------------------------------------------------------- locating
+
+
+def test_notebooks_dir_default_env_and_argument(monkeypatch, tmp_path):
+    monkeypatch.delenv("NEWSDESK_NOTEBOOKS", raising=False)
+    repo_notebooks = Path(__file__).resolve().parents[1] / "notebooks"
+    if repo_notebooks.is_dir():
+        assert find_notebooks_dir() == repo_notebooks
+    monkeypatch.setenv("NEWSDESK_NOTEBOOKS", str(FIXTURES))
+    assert find_notebooks_dir() == FIXTURES.resolve()
+    assert find_notebooks_dir(tmp_path) == tmp_path.resolve()  # argument beats env
+    with pytest.raises(ReportError, match="does not exist"):
+        find_notebooks_dir(tmp_path / "missing")
+
+
+def test_available_reports_excludes_explore():
+    names = available_reports(notebooks_dir=FIXTURES)
+    assert "explore" not in names
+    assert {"tiny", "broken", "other_kernel"} <= set(names)
+
+
+def test_report_parameters_read_union_annotations_papermill_misses():
+    params = report_parameters("tiny", notebooks_dir=FIXTURES)
+    assert list(params) == ["corpus", "start", "window", "sources", "query", "top", "ratio", "flag"]
+    assert params["start"].type == "str | None"
+    assert params["start"].help == "first day, YYYY-MM-DD"
+    assert params["top"].default == 20
+    assert params["top"].type == "int"
+    assert params["corpus"].default == "sample_corpus"
+    assert params["corpus"].default_text == '"sample_corpus"'
+
+
+@pytest.mark.parametrize(
+    ("source", "good", "bad"),
+    [
+        ("x: str | None = None", ["a", None], [1, True, ["a"]]),
+        ("x: Optional[int] = None", [3, None], ["3", 1.5, True]),
+        ("x: 'list[str]' = []", [["a"], []], ["a", None]),
+        ("x: float = 0.5", [1, 2.5], ["1", True, None]),
+        ("x: bool = False", [True, False], [0, "yes"]),
+        ("x: dict = {}", [{"a": 1}], [[("a", 1)]]),
+        ("x: Union[int, str] = 1", [1, "a"], [None, 1.5]),
+        ("x = 20", [5], ["5", None]),  # unannotated: the default's type
+        ("x = None", [5, "a", None], []),  # unannotated None: anything
+        ("x: typing.Any = 1", [5, "a", None], []),
+    ],
+)
+def test_parameter_types(source, good, bad):
+    param = parse_parameters_source(source)["x"]
+    for value in good:
+        assert param.accepts(value), (source, value)
+    for value in bad:
+        assert not param.accepts(value), (source, value)
+
+
+# ----------------------------------------------------------------------------- validation
+
+
+def test_unknown_parameter_suggests_closest(no_kernel, tmp_path):
+    with pytest.raises(ReportError) as err:
+        run_report("tiny", parameters={"topp": 3}, output_root=tmp_path, notebooks_dir=FIXTURES)
+    msg = str(err.value)
+    assert "'tiny'" in msg and "'topp'" in msg and "3" in msg
+    assert "Did you mean 'top'?" in msg
+    assert "corpus" in msg  # lists what is valid
+    assert not any(tmp_path.iterdir())  # nothing written
+
+
+def test_wrong_type_names_report_parameter_value_and_type(no_kernel, tmp_path):
+    with pytest.raises(ReportError) as err:
+        run_report("tiny", parameters={"top": "many"}, output_root=tmp_path, notebooks_dir=FIXTURES)
+    msg = str(err.value)
+    assert "'tiny'" in msg and "top='many'" in msg and "expected int" in msg
+    with pytest.raises(ReportError, match="expected str or None"):
+        run_report("tiny", parameters={"window": 7}, output_root=tmp_path, notebooks_dir=FIXTURES)
+    with pytest.raises(ReportError, match="expected int"):
+        run_report("tiny", parameters={"top": True}, output_root=tmp_path, notebooks_dir=FIXTURES)
+
+
+def test_validate_converts_dates_for_str_parameters():
+    declared = report_parameters("tiny", notebooks_dir=FIXTURES)
+    values = validate_parameters("tiny", {"start": dt.date(2024, 1, 2), "ratio": 1}, declared)
+    assert values == {"start": "2024-01-02", "ratio": 1}
+    with pytest.raises(ReportError, match="top"):
+        validate_parameters("tiny", {"top": dt.date(2024, 1, 2)}, declared)
+
+
+@pytest.mark.parametrize(
+    "name", ["../tiny", "/etc/passwd", "Tiny", "tiny.ipynb", "", "1tiny", None]
+)
+def test_bad_report_names_rejected(no_kernel, tmp_path, name):
+    with pytest.raises(ReportError, match="not valid"):
+        run_report(name, output_root=tmp_path, notebooks_dir=FIXTURES)
+
+
+def test_unknown_report_suggests_closest(no_kernel, tmp_path):
+    with pytest.raises(ReportError, match="did you mean 'tiny'"):
+        run_report("tiyn", output_root=tmp_path, notebooks_dir=FIXTURES)
+
+
+def test_notebook_symlink_out_of_notebooks_dir_rejected(no_kernel, tmp_path):
+    folder = tmp_path / "nbs"
+    folder.mkdir()
+    outside = tmp_path / "elsewhere.ipynb"
+    shutil.copy(FIXTURES / "tiny.ipynb", outside)
+    (folder / "sneaky.ipynb").symlink_to(outside)
+    with pytest.raises(ReportError, match="not found"):
+        run_report("sneaky", output_root=tmp_path / "out", notebooks_dir=folder)
+
+
+@pytest.mark.parametrize(
+    "run_date", ["../x", "2026-13-01", "2026-1-2", "today", "2026-01-02/..", 20260102]
+)
+def test_bad_run_dates_rejected(no_kernel, tmp_path, run_date):
+    with pytest.raises(ReportError, match="run_date"):
+        run_report("tiny", run_date=run_date, output_root=tmp_path, notebooks_dir=FIXTURES)
+
+
+def test_symlinked_run_folder_pointing_out_is_rejected(no_kernel, tmp_path):
+    root, outside = tmp_path / "reports", tmp_path / "outside"
+    root.mkdir()
+    outside.mkdir()
+    (root / DATE).symlink_to(outside, target_is_directory=True)
+    with pytest.raises(ReportError, match="outside the output root"):
+        run_report("tiny", run_date=DATE, output_root=root, notebooks_dir=FIXTURES)
+    assert not any(outside.iterdir())
+
+
+def test_symlinked_output_file_pointing_out_is_rejected(no_kernel, tmp_path):
+    root, outside = tmp_path / "reports", tmp_path / "outside.html"
+    (root / DATE).mkdir(parents=True)
+    outside.write_text("keep me")
+    (root / DATE / "tiny.html").symlink_to(outside)
+    with pytest.raises(ReportError, match="outside the output root"):
+        run_report("tiny", run_date=DATE, output_root=root, notebooks_dir=FIXTURES)
+    assert outside.read_text() == "keep me"
+
+
+def test_missing_corpus_is_a_report_error(no_kernel, tmp_path):
+    with pytest.raises(ReportError, match="does not exist"):
+        run_report("tiny", corpus=tmp_path / "nope", output_root=tmp_path, notebooks_dir=FIXTURES)
+
+
+def test_corpus_shortcut_needs_a_corpus_parameter(no_kernel, tmp_path):
+    with pytest.raises(ReportError, match="no 'corpus' parameter"):
+        run_report("other_kernel", corpus=tmp_path, output_root=tmp_path, notebooks_dir=FIXTURES)
+
+
+def test_shared_parameter_no_report_declares_is_an_error(no_kernel, tmp_path):
+    with pytest.raises(ReportError, match="Did you mean 'top'"):
+        run_reports(
+            ["tiny", "broken"], parameters={"tpo": 1}, output_root=tmp_path, notebooks_dir=FIXTURES
+        )
+
+
+def test_coerce_cli_value():
+    params = report_parameters("tiny", notebooks_dir=FIXTURES)
+    assert coerce_cli_value("30", params["top"]) == 30
+    assert coerce_cli_value("0.25", params["ratio"]) == 0.25
+    assert coerce_cli_value("true", params["flag"]) is True
+    assert coerce_cli_value("[BBC, Reuters]", params["sources"]) == ["BBC", "Reuters"]
+    assert coerce_cli_value("null", params["window"]) is None
+    assert coerce_cli_value("7d", params["window"]) == "7d"
+    assert coerce_cli_value("2024-01-02", params["start"]) == "2024-01-02"
+    assert coerce_cli_value("2024", params["query"]) == "2024"  # str param keeps the text
+    assert coerce_cli_value("lots", params["top"]) == "lots"  # then rejected by validation
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def test_fingerprint_is_cheap_and_tracks_changes(tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("one")
+    first = _fingerprint_path(corpus)
+    assert first == _fingerprint_path(corpus)
+    (corpus / "b.txt").write_text("two")
+    second = _fingerprint_path(corpus)
+    assert second != first
+    (corpus / "a.txt").write_text("one, longer")
+    assert _fingerprint_path(corpus) != second
+    assert _fingerprint_path(tmp_path / "missing") is None
+    assert _fingerprint_path(corpus / "a.txt") is not None
+
+
+def test_index_escapes_every_value(tmp_path):
+    evil = "<script>alert(1)</script>"
+    html = render_index(
+        [
+            {
+                "_dir": DATE,
+                "_name": "tiny",
+                "title": evil,
+                "status": "failed",
+                "parameters": {"query": evil},
+                "error": evil,
+                "html": 'x"><script>.html',
+                "ipynb": "tiny.ipynb",
+                "started": evil,
+                "seconds": 1.5,
+            }
+        ]
+    )
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html
+    assert 'href="2026-01-02/tiny.ipynb"' in html
+
+
+def test_rebuild_index_lists_records_and_ignores_junk(tmp_path):
+    day = tmp_path / DATE
+    day.mkdir()
+    (day / "tiny.json").write_text(
+        json.dumps({"status": "ok", "html": "tiny.html", "parameters": {}})
+    )
+    (day / "broken.json").write_text("{not json")
+    (tmp_path / "notadate").mkdir()
+    (tmp_path / "notadate" / "x.json").write_text(json.dumps({"status": "ok"}))
+    index = rebuild_index(tmp_path)
+    text = index.read_text()
+    assert 'href="2026-01-02/tiny.html"' in text
+    assert "notadate" not in text
+
+
+def test_format_summary_lists_each_result(tmp_path):
+    results = [
+        ReportResult("a", "ok", DATE, {}, tmp_path / "a.html", None, tmp_path / "a.json", 1.25),
+        ReportResult(
+            "b",
+            "failed",
+            DATE,
+            {},
+            None,
+            tmp_path / "b.ipynb",
+            tmp_path / "b.json",
+            2.0,
+            "ValueError: x\n",
+        ),
+    ]
+    text = format_summary(results)
+    lines = text.splitlines()
+    assert lines[0].split() == ["report", "status", "seconds", "output", "error"]
+    assert "a" in lines[1] and "ok" in lines[1] and "1.2" in lines[1]
+    assert "failed" in lines[2] and "b.ipynb" in lines[2] and "ValueError: x" in lines[2]
+    assert lines[-1] == "1 ok, 0 up to date, 1 failed"
+
+
+# ----------------------------------------------------------------------------- running
+
+
+@pytest.mark.slow
+def test_run_tiny_writes_html_ipynb_record_and_index(tmp_path):
+    root = tmp_path / "reports"
+    result = run_report(
+        "tiny",
+        parameters={"top": 7, "sources": ["x", "y"]},
+        output_root=root,
+        run_date=DATE,
+        notebooks_dir=FIXTURES,
+        progress=False,
+    )
+    assert result.status == "ok" and result.ok and result.error is None
+    day = root / DATE
+    assert result.html_path == day / "tiny.html"
+    assert result.notebook_path == day / "tiny.ipynb"
+    html = result.html_path.read_text()
+    assert "TINY_OUTPUT files=2 top=7 window=None" in html
+    assert "SECRET_CODE_MARKER" not in html  # no code input
+    assert "files = sorted" not in html
+    assert "jp-InputPrompt jp-InputArea-prompt" not in html and "In&nbsp;[" not in html
+    assert 'src="data:image/png;base64,' in html  # images embedded
+    assert "<script src=" not in html  # no CDN scripts: self-contained
+    nb = nbformat.read(result.notebook_path, as_version=4)
+    assert any("injected-parameters" in c.metadata.get("tags", []) for c in nb.cells)
+    record = json.loads((day / "tiny.json").read_text())
+    assert record["status"] == "ok"
+    assert record["parameters"] == {"top": 7, "sources": ["x", "y"]}
+    assert record["corpus_fingerprint"] == _fingerprint_path(FIXTURES / "sample_corpus")
+    index = (root / "index.html").read_text()
+    assert 'href="2026-01-02/tiny.html"' in index and 'href="2026-01-02/tiny.ipynb"' in index
+    assert not list(day.glob(".*.tmp*")) and not list(day.glob("*.tmp*"))
+
+
+@pytest.mark.slow
+def test_failing_report_is_kept_marked_failed_and_others_still_run(tmp_path):
+    root = tmp_path / "reports"
+    results = run_reports(
+        ["broken", "tiny"], output_root=root, run_date=DATE, notebooks_dir=FIXTURES, progress=False
+    )
+    broken, tiny = results
+    assert broken.status == "failed" and not broken.ok
+    assert broken.error == "RuntimeError: deliberate failure for tests"
+    nb = nbformat.read(broken.notebook_path, as_version=4)
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    assert any(
+        o.get("output_type") == "error" and o.get("ename") == "RuntimeError" for o in outputs
+    )
+    assert any("BROKEN_BEFORE_ERROR" in o.get("text", "") for o in outputs)
+    assert broken.html_path is not None and "deliberate failure" in broken.html_path.read_text()
+    record = json.loads(broken.record_path.read_text())
+    assert record["status"] == "failed" and "deliberate failure" in record["error"]
+    assert tiny.status == "ok" and tiny.html_path.is_file()
+    index = (root / "index.html").read_text()
+    assert 'class="failed">failed' in index and 'class="ok">ok' in index
+
+
+@pytest.mark.slow
+def test_skip_when_unchanged_and_force_and_changes(tmp_path, capsys):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(FIXTURES / "sample_corpus", corpus)
+    kw = dict(output_root=tmp_path / "r", run_date=DATE, notebooks_dir=FIXTURES, progress=False)
+    first = run_report("tiny", corpus=corpus, **kw)
+    assert first.status == "ok"
+    mtime = first.html_path.stat().st_mtime_ns
+    capsys.readouterr()
+    again = run_report("tiny", corpus=corpus, **kw)
+    assert again.status == "skipped" and again.ok
+    assert "up to date, skipped" in capsys.readouterr().out
+    assert again.html_path.stat().st_mtime_ns == mtime
+    assert run_report("tiny", corpus=corpus, force=True, **kw).status == "ok"
+    assert run_report("tiny", corpus=corpus, parameters={"top": 3}, **kw).status == "ok"
+    (corpus / "three.txt").write_text("A third invented article\n\nBody.\n")
+    changed = run_report("tiny", corpus=corpus, parameters={"top": 3}, **kw)
+    assert changed.status == "ok"
+    assert "files=3" in changed.html_path.read_text()
+
+
+@pytest.mark.slow
+def test_missing_kernelspec_falls_back_to_this_python(tmp_path):
+    result = run_report(
+        "other_kernel", output_root=tmp_path, run_date=DATE, notebooks_dir=FIXTURES, progress=False
+    )
+    assert result.status == "ok"
+    nb = nbformat.read(result.notebook_path, as_version=4)
+    text = "".join(
+        o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+    )
+    printed = text.split("KERNEL_PYTHON", 1)[1].split()[0]
+    assert os.path.realpath(printed) == os.path.realpath(sys.executable)
+
+
+@pytest.mark.slow
+def test_relative_corpus_is_resolved_from_callers_cwd(tmp_path, monkeypatch):
+    shutil.copytree(FIXTURES / "sample_corpus", tmp_path / "mine")
+    (tmp_path / "mine" / "extra.txt").write_text("Invented\n\nText.\n")
+    monkeypatch.chdir(tmp_path)
+    result = run_report(
+        "tiny",
+        corpus="mine",
+        output_root="out",
+        run_date=DATE,
+        notebooks_dir=FIXTURES,
+        progress=False,
+    )
+    assert result.parameters["corpus"] == str(tmp_path / "mine")
+    assert "files=3" in result.html_path.read_text()
+    assert result.html_path.resolve().is_relative_to(tmp_path / "out")
