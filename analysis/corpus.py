@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import logging
 import os
 import time
 from collections import Counter
@@ -76,6 +77,7 @@ REPORT_COLUMNS = [
     "boilerplate_lines",
 ]
 _STR = pd.StringDtype()
+_log = logging.getLogger(__name__)
 FolderMode = Literal["category", "source", "source/category", "ignore"]
 
 
@@ -576,8 +578,10 @@ def load_corpus(
         ),
     )
     df.attrs["load_report"] = rep
+    line = f"load_corpus({str(root)!r}): {rep.summary()} [{rep.seconds:.1f} s]"
+    _log.info(line)
     if not quiet:
-        print(f"load_corpus({str(root)!r}): {rep.summary()} [{rep.seconds:.1f} s]")
+        print(line)
     return df
 
 

@@ -633,3 +633,23 @@ def test_rss_csv(rss_csv):
     when = df.set_index("doc_id")["published"]
     dups = df[df["is_duplicate"]]
     assert (when[dups["duplicate_of"]].to_numpy() <= dups["published"].to_numpy()).all()
+
+
+def test_sample_corpus(sample_dir):
+    if not (sample_dir / "metadata.csv").is_file():
+        pytest.skip("sample corpus not written yet")
+    df = load_corpus(sample_dir, quiet=True, progress=False)
+    rep = load_report(df)
+    on_disk = sorted(
+        p.relative_to(sample_dir).as_posix() for p in sample_dir.rglob("*") if p.is_file()
+    )
+    assert sorted(rep.files["path"]) == on_disk
+    assert rep.files.set_index("path").loc["metadata.csv", "reason"] == "sidecar"
+    meta = pd.read_csv(sample_dir / "metadata.csv").set_index("file")
+    for path, src in df[["path", "source"]].itertuples(index=False):
+        if path in meta.index and pd.notna(meta.loc[path, "source"]):
+            assert src == meta.loc[path, "source"]
+    from analysis._boilerplate import is_footer_line
+
+    assert not any(is_footer_line(line) for t in df["text"] for line in t.split("\n"))
+    assert df["doc_id"].is_unique
