@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
-from analysis._readers import FIELDS, _text_value, decode_bytes, normalise_column, resolve_columns
+from analysis._decode import decode_bytes
+from analysis._records import FIELDS, _text_value, normalise_column, resolve_columns
 from analysis.errors import CorpusError
 
 __all__ = ["SIDECAR_NAMES", "Sidecar", "read_sidecar"]

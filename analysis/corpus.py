@@ -13,33 +13,18 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
-from typing import Any, Literal
+from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from analysis._boilerplate import remove_boilerplate
+from analysis._collect import FolderMode, collect
 from analysis._dates import parse_dates
 from analysis._dedup import find_duplicates
 from analysis._readers import (
-    CSV_EXTS,
-    HTML_EXTS,
-    JSON_EXTS,
-    JSONL_EXTS,
-    PARQUET_EXTS,
     SUPPORTED_EXTS,
-    TEXT_EXTS,
-    RawDoc,
-    Skip,
-    read_csv_file,
-    read_frame,
-    read_html_file,
-    read_json_file,
-    read_parquet_file,
-    read_text_file,
 )
-from analysis._sidecar import Sidecar, read_sidecar
-from analysis._walk import Entry, classify, walk_inputs
 from analysis.errors import AnalysisInputError, CorpusError
 
 __all__ = ["CORPUS_COLUMNS", "REPORT_COLUMNS", "LoadReport", "load_corpus", "load_report"]
@@ -78,7 +63,6 @@ REPORT_COLUMNS = [
 ]
 _STR = pd.StringDtype()
 _log = logging.getLogger(__name__)
-FolderMode = Literal["category", "source", "source/category", "ignore"]
 
 
 @dataclass(eq=False)
@@ -188,44 +172,6 @@ def load_report(corpus: pd.DataFrame) -> LoadReport:
             "such as merge drop attrs — keep the original frame)"
         )
     return report
-
-
-def _folder_fields(rel: str, mode: FolderMode | Callable[..., Any]) -> dict[str, str | None]:
-    parts = PurePosixPath(rel).parts[:-1]
-    if callable(mode):
-        got = mode(parts) or {}
-        return {k: got.get(k) for k in ("source", "category")}
-    if not parts or mode == "ignore":
-        return {"source": None, "category": None}
-    if mode == "category":
-        return {"source": None, "category": "/".join(parts)}
-    if mode == "source":
-        return {"source": parts[0], "category": None}
-    return {"source": parts[0], "category": "/".join(parts[1:]) or None}
-
-
-def _read_entry(entry: Entry, *, columns: Any, encoding: str | None, unescape: bool) -> Iterable:
-    ext = entry.abspath.suffix.lower()
-    if ext in TEXT_EXTS:
-        return read_text_file(entry.abspath, entry.rel, encoding=encoding, unescape=unescape)
-    if ext in HTML_EXTS:
-        return read_html_file(entry.abspath, entry.rel, encoding=encoding)
-    if ext in CSV_EXTS:
-        return read_csv_file(
-            entry.abspath, entry.rel, columns=columns, encoding=encoding, unescape=unescape
-        )
-    if ext in JSON_EXTS | JSONL_EXTS:
-        return read_json_file(
-            entry.abspath,
-            entry.rel,
-            columns=columns,
-            encoding=encoding,
-            unescape=unescape,
-            lines=ext in JSONL_EXTS,
-        )
-    if ext in PARQUET_EXTS:
-        return read_parquet_file(entry.abspath, entry.rel, columns=columns, unescape=unescape)
-    raise AssertionError(ext)  # pragma: no cover - classify() filters extensions
 
 
 def _doc_ids(titles: list[str], texts: list[str]) -> list[str]:
@@ -349,8 +295,6 @@ def load_corpus(
         >>> corpus = load_corpus("data/sample", quiet=True)  # doctest: +SKIP
         >>> load_report(corpus).summary()  # doctest: +SKIP
     """
-    from tqdm.auto import tqdm
-
     started = time.perf_counter()
     frame = path if isinstance(path, pd.DataFrame) else None
     root = Path("<DataFrame>") if frame is not None else Path(path).expanduser()
@@ -368,120 +312,33 @@ def load_corpus(
             f"load_corpus(): folders={folders!r} is not valid; expected one of "
             "['category', 'source', 'source/category', 'ignore'] or a callable"
         )
-    exclude = list(exclude)
-    sidecar_auto = sidecar is None or sidecar is True
-    if frame is not None:
-        base = root
-        entries = [Entry(root, "<DataFrame>", "document")]
-    elif root.is_dir():
-        base = root
-        entries = walk_inputs(root, exclude=exclude, sidecar_auto=True, recursive=recursive)
-    else:
-        base = root.parent
-        if root.suffix.lower() not in SUPPORTED_EXTS:
-            raise CorpusError(
-                f"load_corpus(): path={str(path)!r} has an unsupported extension "
-                f"{root.suffix or '(none)'!r}; expected a folder or one of "
-                f"{sorted(SUPPORTED_EXTS)}"
-            )
-        entries = [Entry(root, root.name, "document")]
-        if sidecar_auto:
-            entries += [
-                classify(p, p.name, exclude=(), sidecar_auto=True)
-                for p in sorted(base.iterdir())
-                if p.is_file()
-                and classify(p, p.name, exclude=(), sidecar_auto=True).kind == "sidecar"
-            ]
-    sidecars: list[Sidecar] = []
-    if frame is not None and sidecar not in (None, False):
-        raise CorpusError("load_corpus(): sidecar= applies to files, not to a DataFrame input")
-    if sidecar not in (None, False, True):
-        sc_path = Path(sidecar).expanduser()  # type: ignore[arg-type]
-        if not sc_path.is_file():
-            raise CorpusError(f"load_corpus(): sidecar={str(sidecar)!r} is not a file")
-        explicit = read_sidecar(sc_path.read_bytes(), file=str(sidecar), folder="")
-        sidecars.append(explicit)
-        for e in entries:
-            if e.abspath.resolve() == sc_path.resolve():
-                e.kind, e.reason, explicit.file = "sidecar", "sidecar", e.rel
-    for e in entries:
-        if e.kind == "sidecar" and not any(sc.file == e.rel for sc in sidecars):
-            if sidecar_auto:
-                folder = PurePosixPath(e.rel).parent.as_posix()
-                sidecars.append(read_sidecar(e.abspath.read_bytes(), file=e.rel, folder=folder))
-            else:
-                e.detail = f"metadata sidecar not used (sidecar={sidecar!r})"
-    if frame is None and root.is_file():
-        entries = [e for e in entries if e.kind == "document"]  # neighbours are not inputs
-
-    by_name: dict[str, list[str]] = {}
-    for e in entries:
-        if e.kind == "document":
-            by_name.setdefault(PurePosixPath(e.rel).name, []).append(e.rel)
-
-    docs: list[RawDoc] = []
-    report: list[dict[str, Any]] = []  # in input order; docs link by index
-    doc_report_idx: list[int] = []
-    to_read = [e for e in entries if e.kind == "document"]
-    bar = tqdm(total=len(to_read), desc="loading corpus", unit="file", disable=not progress)
-    for e in entries:
-        if e.kind != "document":
-            report.append(
-                {
-                    "path": e.rel,
-                    "file": e.rel,
-                    "row": None,
-                    "format": _fmt(e.rel),
-                    "status": "skipped",
-                    "reason": e.reason,
-                    "detail": e.detail,
-                }
-            )
-            if e.kind == "sidecar":
-                report[-1]["_sidecar"] = e.rel
-            continue
-        folder_vals = _folder_fields(e.rel, folders)
-        items = (
-            read_frame(frame, e.rel, columns=columns, unescape=unescape_entities)
-            if frame is not None
-            else _read_entry(e, columns=columns, encoding=encoding, unescape=unescape_entities)
+    for name, value in (
+        ("repeated_min_docs", repeated_min_docs),
+        ("shingle_size", shingle_size),
+        ("boilerplate_max_chars", boilerplate_max_chars),
+    ):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise CorpusError(f"load_corpus(): {name}={value!r}; expected an integer >= 1")
+    if not 0 <= repeated_min_share <= 1:
+        raise CorpusError(
+            f"load_corpus(): repeated_min_share={repeated_min_share!r}; expected 0 <= x <= 1"
         )
-        for item in items:
-            row_path = item.file if item.row is None else f"{item.file}:row {item.row}"
-            rec = {
-                "path": row_path,
-                "file": item.file,
-                "row": item.row,
-                "format": item.fmt,
-                "encoding": item.encoding,
-            }
-            if isinstance(item, Skip):
-                rec.update(status="skipped", reason=item.reason, detail=item.detail)
-                report.append(rec)
-                continue
-            if item.row is None:
-                for sc in sidecars:
-                    meta = sc.lookup(item.file, by_name)
-                    if meta:
-                        for k, v in meta.items():
-                            setattr(item, k, v)
-                        break
-            item.source = item.source or folder_vals["source"]
-            item.category = item.category or folder_vals["category"]
-            if source is not None:
-                item.source = source
-            if category is not None:
-                item.category = category
-            doc_report_idx.append(len(report))
-            report.append(rec)
-            docs.append(item)
-        bar.update(1)
-    bar.close()
-    for rec in report:  # sidecar details are known only now
-        sc_file = rec.pop("_sidecar", None)
-        if sc_file:
-            rec["detail"] = next((s.detail() for s in sidecars if s.file == sc_file), rec["detail"])
-
+    exclude = [exclude] if isinstance(exclude, str) else list(exclude)
+    docs, report, doc_report_idx = collect(
+        path,
+        root,
+        frame,
+        folders=folders,
+        source=source,
+        category=category,
+        columns=columns,
+        sidecar=sidecar,
+        encoding=encoding,
+        unescape=unescape_entities,
+        exclude=exclude,
+        recursive=recursive,
+        progress=progress,
+    )
     if not docs:
         skipped = Counter(r.get("reason") for r in report)
         raise CorpusError(
@@ -583,11 +440,6 @@ def load_corpus(
     if not quiet:
         print(line)
     return df
-
-
-def _fmt(rel: str) -> str:
-    ext = PurePosixPath(rel).suffix.lower().lstrip(".")
-    return ext or ""
 
 
 def _report_frame(report: list[dict[str, Any]]) -> pd.DataFrame:

@@ -403,6 +403,9 @@ def test_errors_name_the_path(tmp_path):
     doc = write(tmp_path / "notes.docx", b"PK")
     with pytest.raises(CorpusError, match=r"unsupported extension.*\.txt"):
         load(doc)
+    for bad in ({"shingle_size": 0}, {"near_threshold": 1.5}, {"repeated_min_share": 2}):
+        with pytest.raises(CorpusError, match=next(iter(bad))):
+            load(tmp_path, **bad)
     write(empty / "only.md", "# not loadable")
     with pytest.raises(CorpusError, match="unsupported extension"):
         load(empty)

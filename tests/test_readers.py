@@ -1,4 +1,4 @@
-"""Decoding, column mapping and entity handling in analysis._readers."""
+"""Readers: decoding (_decode), column mapping (_records), text files (_readers), tables (_tables)."""
 
 from __future__ import annotations
 
@@ -6,17 +6,15 @@ import codecs
 
 import pytest
 
-from analysis._readers import (
-    RawDoc,
-    Skip,
+from analysis._decode import (
     decode_bytes,
     detect_file_encoding,
     looks_binary,
-    read_csv_file,
-    read_text_file,
-    resolve_columns,
     unescape_entities,
 )
+from analysis._readers import read_text_file
+from analysis._records import RawDoc, Skip, resolve_columns
+from analysis._tables import read_csv_file
 from analysis.errors import CorpusError
 
 LATIN = "Café crème at the Hôtel de Ville cost £15.\n\nNaïve résumé, señor.\n"

@@ -1,0 +1,219 @@
+"""Raw documents and skip records, and mapping table columns/JSON keys to corpus fields."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from analysis._decode import unescape_entities
+from analysis.errors import CorpusError
+
+__all__ = [
+    "COLUMN_VARIANTS",
+    "FIELDS",
+    "RawDoc",
+    "Skip",
+    "no_text_error",
+    "normalise_column",
+    "record_to_doc",
+    "resolve_columns",
+]
+
+FIELDS = ("title", "text", "published", "url", "source", "category")
+
+# Normalised column name -> field, in priority order (first present wins).
+COLUMN_VARIANTS: dict[str, tuple[str, ...]] = {
+    "title": ("title", "headline", "heading", "subject"),
+    "text": (
+        "text",
+        "body",
+        "content",
+        "article",
+        "articlebody",
+        "articletext",
+        "fulltext",
+        "maintext",
+        "description",
+        "summary",
+    ),
+    "published": (
+        "published",
+        "publishedat",
+        "publishedon",
+        "publicationdate",
+        "publishdate",
+        "datepublished",
+        "pubdate",
+        "date",
+        "datetime",
+        "timestamp",
+        "time",
+        "createdat",
+    ),
+    # guid before link: RSS links carry tracking parameters, the guid is the clean URL.
+    "url": ("url", "canonicalurl", "canonical", "guid", "link", "permalink", "href"),
+    "source": ("source", "sourcename", "site", "sitename", "publisher", "feed", "outlet"),
+    "category": ("category", "section", "topic", "categories"),
+}
+
+_URLISH = re.compile(r"^https?://", re.IGNORECASE)
+
+
+@dataclass
+class RawDoc:
+    """One document as read, before dates, boilerplate and duplicates are handled."""
+
+    file: str
+    row: int | None
+    fmt: str
+    encoding: str | None
+    title: str
+    text: str
+    published: Any = None
+    url: str | None = None
+    source: str | None = None
+    category: str | None = None
+
+
+@dataclass
+class Skip:
+    """An input (file or row) that is not loaded, and why."""
+
+    file: str
+    row: int | None
+    fmt: str
+    reason: str
+    detail: str = ""
+    encoding: str | None = None
+
+
+def _scalar(value: Any) -> Any:
+    """Flatten JSON/Parquet values: {"name": ...} -> name, lists -> joined, NaN -> None."""
+    if value is None:
+        return None
+    if isinstance(value, Mapping):
+        for key in ("name", "title", "id", "value"):
+            if value.get(key) not in (None, ""):
+                return _scalar(value[key])
+        return None
+    if isinstance(value, list | tuple):
+        parts = [str(v) for v in (_scalar(x) for x in value) if v not in (None, "")]
+        return ", ".join(parts) if parts else None
+    if isinstance(value, float) and value != value:
+        return None
+    return value
+
+
+def _text_value(value: Any, *, sep: str = ", ") -> str | None:
+    if isinstance(value, list | tuple) and sep != ", ":
+        value = sep.join(str(_scalar(v)) for v in value if _scalar(v) not in (None, ""))
+    value = _scalar(value)
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def normalise_column(name: Any) -> str:
+    return re.sub(r"[\s_\-.]+", "", str(name).strip().lower())
+
+
+def resolve_columns(
+    names: list[str], columns: Mapping[str, str | None] | None, *, file: str
+) -> dict[str, list[str]]:
+    """Map each field to the column(s) holding it (url may have several, in priority order)."""
+    columns = dict(columns or {})
+    unknown = set(columns) - set(FIELDS)
+    if unknown:
+        raise CorpusError(
+            f"load_corpus(): columns= has unknown field(s) {sorted(unknown)}; "
+            f"valid fields are {list(FIELDS)}"
+        )
+    by_norm: dict[str, str] = {}
+    for n in names:
+        by_norm.setdefault(normalise_column(n), n)
+    mapping: dict[str, list[str]] = {}
+    for field in FIELDS:
+        if field in columns:
+            want = columns[field]
+            if want is None:
+                mapping[field] = []
+            elif want in names:
+                mapping[field] = [want]
+            else:
+                raise CorpusError(
+                    f"load_corpus(): columns={{{field!r}: {want!r}}} but {file} has no column "
+                    f"{want!r}; its columns are {names}"
+                )
+            continue
+        found = [by_norm[v] for v in COLUMN_VARIANTS[field] if v in by_norm]
+        mapping[field] = found if field == "url" else found[:1]
+    return mapping
+
+
+def no_text_error(file: str, names: list[str]) -> CorpusError:
+    return CorpusError(
+        f"load_corpus(): {file} has no text column; columns found: {names}; expected one of "
+        f"{list(COLUMN_VARIANTS['text'])} (any case, '_'/'-'/space ignored), or name it with "
+        f"columns={{'text': '<column>'}}"
+    )
+
+
+def record_to_doc(
+    record: Mapping[str, Any],
+    mapping: dict[str, list[str]],
+    *,
+    file: str,
+    row: int,
+    fmt: str,
+    encoding: str | None,
+    unescape: bool,
+) -> RawDoc | Skip:
+    """One table row/JSON record -> RawDoc, or Skip("no text") when its text is empty."""
+
+    def first(field: str, *, sep: str = ", ") -> Any:
+        for col in mapping[field]:
+            v = record.get(col)
+            if field == "published":
+                v = _scalar(v)
+                if v is not None and not (isinstance(v, str) and not v.strip()):
+                    return v
+                continue
+            v = _text_value(v, sep=sep)
+            if v is not None:
+                return v
+        return None
+
+    text = first("text", sep="\n\n")
+    if text is None:
+        return Skip(file, row, fmt, "no text", "text field empty or missing", encoding)
+    title = first("title") or ""
+    if unescape:
+        text, title = unescape_entities(text), unescape_entities(title)
+    urls = [_text_value(record.get(c)) for c in mapping["url"]]
+    urls = [u for u in urls if u]
+    url = next((u for u in urls if _URLISH.match(u)), urls[0] if urls else None)
+    return RawDoc(
+        file=file,
+        row=row,
+        fmt=fmt,
+        encoding=encoding,
+        title=_one_line(title),
+        text=_clean_lines(text),
+        published=first("published"),
+        url=url,
+        source=first("source"),
+        category=first("category"),
+    )
+
+
+def _clean_lines(text: str) -> str:
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    return "\n".join(lines).strip("\n")
+
+
+def _one_line(title: str) -> str:
+    """A title as one line: line breaks become spaces, ends stripped, inner spacing kept."""
+    return re.sub(r"\s*[\r\n]+\s*", " ", title).strip()
