@@ -10,7 +10,9 @@ Conservative by design — only *whole lines* are removed, never parts of a line
    Exact copies of a document count once, so duplicated articles do not erase themselves,
    and lines longer than ``max_chars`` are never treated as repeated boilerplate.
 
-The title is never touched. Blank lines left around a removed line are collapsed.
+The title is never touched, and repeated-line removal never empties a body (a one-line
+RSS summary shared by several items stays). Blank lines left around a removed line are
+collapsed.
 """
 
 from __future__ import annotations
@@ -97,9 +99,18 @@ def remove_boilerplate(
     counts: list[int] = []
     for text, group in zip(texts, groups, strict=True):
         drop = repeated_lines.get(group, set())
+        lines = text.split("\n")
+        if drop:
+            content = {
+                k
+                for k in map(_key, lines)
+                if k and not (footers and is_footer_line(k, max_chars=max_chars))
+            }
+            if content and content <= drop:
+                drop = set()  # never empty a document by repeated-line removal alone
         kept: list[str] = []
         removed = 0
-        for line in text.split("\n"):
+        for line in lines:
             key = _key(line)
             if key and ((footers and is_footer_line(key, max_chars=max_chars)) or key in drop):
                 removed += 1

@@ -113,3 +113,11 @@ def test_input_not_modified():
     before = list(docs)
     remove_boilerplate(docs, [None] * 5)
     assert docs == before
+
+
+def test_repeated_lines_never_empty_a_document():
+    docs = ["Watch the video."] * 1 + [f"Watch the video.\n\nStory {i}." for i in range(5)]
+    docs += [f"Unrelated {i}." for i in range(4)]
+    out, counts = remove_boilerplate(docs, [None] * 10)
+    assert out[0] == "Watch the video." and counts[0] == 0
+    assert counts[1:6] == [1] * 5 and out[1] == "Story 0."

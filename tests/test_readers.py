@@ -166,3 +166,25 @@ def test_unescape_entities():
     assert unescape_entities("AT&T, R&D; &copy 2024, &notanentity;") == (
         "AT&T, R&D; &copy 2024, &notanentity;"
     )
+
+
+def test_html_declared_cp1252_and_no_main_text(tmp_path):
+    from analysis._readers import read_html_file
+
+    page = (
+        '<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1252">'
+        "<title>Caf\u00e9 reopens</title></head><body><article><h1>Caf\u00e9 reopens</h1>"
+        "<p>The caf\u00e9 on the quay reopened on Monday, serving cr\u00e8me br\u00fbl\u00e9e for "
+        "\u00a33 and \u201cthe best tea in town\u201d, its owner said.</p>"
+        "<p>Regulars queued from seven o\u2019clock, and the first tray sold out by nine.</p>"
+        "</article></body></html>"
+    )
+    (tmp_path / "a.html").write_bytes(page.encode("cp1252"))
+    (doc,) = read_html_file(tmp_path / "a.html", "a.html", encoding=None)
+    assert doc.encoding == "cp1252"
+    assert doc.title == "Caf\u00e9 reopens"
+    assert "cr\u00e8me br\u00fbl\u00e9e for \u00a33" in doc.text
+    assert "\u201cthe best tea in town\u201d" in doc.text
+    (tmp_path / "b.html").write_text("<html><head><title>x</title></head><body></body></html>")
+    (skip,) = read_html_file(tmp_path / "b.html", "b.html", encoding=None)
+    assert isinstance(skip, Skip) and skip.reason == "no text"
