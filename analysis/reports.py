@@ -257,27 +257,59 @@ def _sha_file(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
 
 
-def _kernel_for(notebook: Path, kernel_name: str | None) -> str | None:
-    """None (papermill uses the notebook's kernelspec) unless that spec is not installed."""
-    if kernel_name:
-        return kernel_name
+def _kernel_for(notebook: Path, kernel_name: str | None, *, quiet: bool) -> str | None:
+    """The kernel to pass to papermill: None (the notebook's own kernelspec) when it is
+    installed, else ``python3``, which ipykernel/jupyter_client run with this interpreter.
+
+    Warns when the chosen kernelspec would start another Python than this one (for example
+    a user-level ``python3`` spec shadowing the environment's), since the project's packages
+    may be missing there.
+    """
     import nbformat
     from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
-    meta = nbformat.read(notebook, as_version=4).metadata.get("kernelspec", {})
-    wanted = meta.get("name")
-    if not wanted:
-        return FALLBACK_KERNEL
-    try:
-        KernelSpecManager().get_kernel_spec(wanted)
-    except NoSuchKernel:
+    manager = KernelSpecManager()
+    chosen: str | None = None
+    if kernel_name:
+        wanted = chosen = kernel_name
+        try:
+            spec = manager.get_kernel_spec(wanted)
+        except NoSuchKernel:
+            installed = ", ".join(sorted(manager.find_kernel_specs())) or "(none)"
+            raise ReportError(
+                f"kernel_name={kernel_name!r} is not an installed kernel; installed: {installed} "
+                "(see `jupyter kernelspec list`)"
+            ) from None
+    else:
+        meta = nbformat.read(notebook, as_version=4).metadata.get("kernelspec") or {}
+        wanted = meta.get("name") or FALLBACK_KERNEL
+        chosen = None if meta.get("name") else FALLBACK_KERNEL
+        try:
+            spec = manager.get_kernel_spec(wanted)
+        except NoSuchKernel:
+            if not quiet:
+                print(
+                    f"{notebook.stem}: kernel {wanted!r} named in the notebook is not installed; "
+                    f"using {FALLBACK_KERNEL!r} (this Python: {sys.executable})",
+                    file=sys.stderr,
+                )
+            wanted = chosen = FALLBACK_KERNEL
+            spec = manager.get_kernel_spec(FALLBACK_KERNEL)
+    exe = spec.argv[0] if spec.argv else ""
+    this_python = {
+        "python",
+        f"python{sys.version_info[0]}",
+        "python{}.{}".format(*sys.version_info[:2]),
+    }
+    same_env = exe in this_python or Path(exe).parent == Path(sys.executable).parent
+    if not same_env and not quiet:
         print(
-            f"{notebook.stem}: kernel {wanted!r} named in the notebook is not installed; "
-            f"using {FALLBACK_KERNEL!r} (this Python: {sys.executable})",
+            f"{notebook.stem}: warning: kernel {wanted!r} starts {exe}, not this environment's "
+            f"Python ({sys.executable}); the project's packages may be missing there. "
+            "Pass kernel_name= / --kernel, or set JUPYTER_PREFER_ENV_PATH=1.",
             file=sys.stderr,
         )
-        return FALLBACK_KERNEL
-    return None
+    return chosen
 
 
 def _plan(
@@ -292,6 +324,7 @@ def _plan(
     title: str | None,
     base_dir: Path,
     kernel_name: str | None,
+    quiet: bool = False,
 ) -> _Plan:
     notebook = _notebook_path(name, folder)
     declared = read_parameters(notebook, report=name)
@@ -329,7 +362,7 @@ def _plan(
         run_date=run_date,
         corpus_fingerprint=_fingerprint_path(corpus_path) if corpus_path else None,
         notebook_sha=_sha_file(notebook),
-        kernel_name=kernel_name,
+        kernel_name=_kernel_for(notebook, kernel_name, quiet=quiet),
     )
 
 
@@ -488,13 +521,12 @@ def _run_locked(plan: _Plan, *, progress: bool, timeout: float | None, quiet: bo
             f"{plan.name}: running {plan.notebook.name} ({_summarise(plan.parameters) or 'defaults'})"
         )
     try:
-        kernel = _kernel_for(plan.notebook, plan.kernel_name)
         papermill.execute_notebook(
             str(plan.notebook),
             str(tmp_ipynb),
             parameters=plan.parameters,
             cwd=str(plan.notebooks_dir),
-            kernel_name=kernel,
+            kernel_name=plan.kernel_name,
             progress_bar=progress,
             execution_timeout=timeout,
             request_save_on_cell_execute=True,
@@ -534,6 +566,7 @@ def _run_locked(plan: _Plan, *, progress: bool, timeout: float | None, quiet: bo
         "error": error,
         "html": final_html.name if html_path else None,
         "ipynb": final_ipynb.name if notebook_path else None,
+        "kernel": plan.kernel_name or "(notebook's kernelspec)",
         "python": sys.executable,
     }
     record_path = plan.out_dir / f"{plan.name}.json"
@@ -717,6 +750,7 @@ def run_reports(
                 title=(titles or {}).get(name),
                 base_dir=base,
                 kernel_name=kernel_name,
+                quiet=quiet,
             )
         )
     if shared and not _strict:

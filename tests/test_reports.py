@@ -407,3 +407,10 @@ def test_relative_corpus_is_resolved_from_callers_cwd(tmp_path, monkeypatch):
     assert result.parameters["corpus"] == str(tmp_path / "mine")
     assert "files=3" in result.html_path.read_text()
     assert result.html_path.resolve().is_relative_to(tmp_path / "out")
+
+
+def test_unknown_explicit_kernel_is_a_report_error(no_kernel, tmp_path):
+    with pytest.raises(ReportError, match=r"not an installed kernel; installed: .*python3"):
+        run_report(
+            "tiny", kernel_name="no-such-kernel", output_root=tmp_path, notebooks_dir=FIXTURES
+        )
