@@ -1,0 +1,565 @@
+"""Annotate a corpus once: sentences, entity mentions and sentence sentiment, cached on disk.
+
+:func:`annotate` runs spaCy's fast pipeline (:func:`analysis.models.load_model`: rule-based
+sentence splitter + NER) and vaderSentiment on every *distinct* document text not yet in
+the annotation cache (:mod:`analysis.store`), in batches streamed through worker
+processes, and returns an :class:`analysis.Annotations` for the whole corpus.
+
+How a run goes:
+
+1. ``document_text(corpus)`` per document (title, blank line, body) and its content hash;
+   documents with the same text (syndicated copies) are annotated once.
+2. The cache is read for those hashes; only missing texts are annotated. Each worker
+   turns its spaCy ``Doc`` objects into plain rows at once (no ``Doc`` crosses a process
+   boundary or stays in memory) and scores each sentence with VADER in the same pass.
+3. Every ``PART_DOCS`` documents a Parquet part is written atomically, so an interrupted
+   run keeps its work and the next run continues where it stopped.
+4. The raw rows are mapped back to every ``doc_id`` (corpus order) and entity names are
+   normalised with :func:`analysis.normalize.normalize_entities` (memoised per alias
+   table, so changing aliases costs milliseconds and no spaCy run).
+
+Sentences are the sentencizer's spans with surrounding whitespace trimmed; ``text`` is
+exactly ``document_text[start:end]`` and the scores are exactly
+``SentimentIntensityAnalyzer().polarity_scores(text)``. Paragraph breaks (a blank line)
+end a sentence, so a headline is its own sentence.
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import functools
+import importlib.metadata
+import logging
+import multiprocessing
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from analysis._validate import (
+    document_text,
+    require_choice,
+    require_columns,
+    require_nonempty,
+    require_positive_int,
+)
+from analysis.annotations import ENTITY_COLUMNS, SENTENCE_COLUMNS, Annotations
+from analysis.errors import AnalysisInputError
+from analysis.models import (
+    load_model,
+    model_description,
+    model_package_version,
+    pipeline_signature,
+    resolve_model_name,
+)
+from analysis.store import (
+    ENTITY_KIND,
+    NAME_SCHEMA,
+    PART_SCHEMA,
+    SENTENCE_KIND,
+    TEXT_KIND,
+    AnnotationStore,
+    default_cache_dir,
+    text_hash,
+)
+
+if TYPE_CHECKING:
+    import spacy
+
+__all__ = ["PART_DOCS", "annotate", "annotate_texts", "lexicon_description"]
+
+log = logging.getLogger("analysis")
+
+#: Documents per cache part: an interrupted run loses at most this many.
+PART_DOCS = 256
+#: Documents per task sent to a worker process.
+_CHUNK_DOCS = 32
+#: Below this many texts to annotate, worker processes cost more than they save.
+_MIN_DOCS_FOR_PROCESSES = 200
+_DEFAULT_BATCH_SIZE = 32
+_ENGINES = ("local", "dask")
+
+
+# --------------------------------------------------------------------------------------
+# Annotating texts: the part that runs in worker processes.
+# --------------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=1)
+def _analyzer():
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    return SentimentIntensityAnalyzer()
+
+
+def lexicon_description() -> str:
+    """The sentiment lexicon used, e.g. ``"vaderSentiment 3.3.2"``."""
+    return f"vaderSentiment {_version('vaderSentiment')}"
+
+
+def _version(dist: str) -> str:
+    try:
+        return importlib.metadata.version(dist)
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def _doc_rows(doc: Any, key: str, cols: dict[str, list], polarity: Callable) -> None:
+    """Append the rows of one spaCy Doc (text, sentences, entities) to ``cols``."""
+    text = doc.text
+    c_hash, c_kind, c_sent, c_start, c_end = (
+        cols["hash"],
+        cols["kind"],
+        cols["sent_id"],
+        cols["start"],
+        cols["end"],
+    )
+    c_text, c_label = cols["text"], cols["label"]
+    c_neg, c_neu, c_pos, c_comp = cols["neg"], cols["neu"], cols["pos"], cols["compound"]
+
+    def row(kind, sent_id, start, end, span, label, scores):
+        c_hash.append(key)
+        c_kind.append(kind)
+        c_sent.append(sent_id)
+        c_start.append(start)
+        c_end.append(end)
+        c_text.append(span)
+        c_label.append(label)
+        c_neg.append(scores and scores["neg"])
+        c_neu.append(scores and scores["neu"])
+        c_pos.append(scores and scores["pos"])
+        c_comp.append(scores and scores["compound"])
+
+    row(TEXT_KIND, None, 0, len(text), None, None, None)
+    starts: list[int] = []
+    for sent in doc.sents:
+        s, e = sent.start_char, sent.end_char
+        seg = text[s:e]
+        stripped = seg.strip()
+        if not stripped:
+            continue
+        if len(stripped) != len(seg):
+            s += len(seg) - len(seg.lstrip())
+            e = s + len(stripped)
+        row(SENTENCE_KIND, len(starts), s, e, stripped, None, polarity(stripped))
+        starts.append(s)
+    for ent in doc.ents:
+        sent_id = max(bisect.bisect_right(starts, ent.start_char) - 1, 0)
+        row(ENTITY_KIND, sent_id, ent.start_char, ent.end_char, ent.text, ent.label_, None)
+
+
+def annotate_texts(
+    texts: Sequence[str],
+    *,
+    keys: Sequence[str] | None = None,
+    nlp: spacy.Language | None = None,
+    batch_size: int = _DEFAULT_BATCH_SIZE,
+) -> pa.Table:
+    """Annotate texts in this process and return the raw rows (``store.PART_SCHEMA``).
+
+    This is the unit of work of every engine: worker processes and Dask tasks call it
+    on a chunk of texts. ``keys`` default to :func:`analysis.store.text_hash` of each text.
+
+    Example:
+        >>> annotate_texts(["Tony Blair met Gordon Brown."]).num_rows  # doctest: +SKIP
+        4
+    """
+    if nlp is None:
+        nlp = load_model(fast=True)
+    if keys is None:
+        keys = [text_hash(t) for t in texts]
+    polarity = _analyzer().polarity_scores
+    cols: dict[str, list] = {name: [] for name in PART_SCHEMA.names}
+    for key, doc in zip(keys, nlp.pipe(texts, batch_size=batch_size), strict=True):
+        _doc_rows(doc, key, cols, polarity)
+    return pa.Table.from_pydict(cols, schema=PART_SCHEMA)
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _worker_init(model_name: str, batch_size: int) -> None:
+    _WORKER["nlp"] = load_model(fast=True, name=model_name)
+    _WORKER["batch_size"] = batch_size
+    _analyzer()
+
+
+def _worker_run(keys: list[str], texts: list[str]) -> pa.Table:
+    return annotate_texts(texts, keys=keys, nlp=_WORKER["nlp"], batch_size=_WORKER["batch_size"])
+
+
+def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _mp_context():
+    """fork when safe (no other Python threads): no re-import; else spawn."""
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+def _after_part_written(n_done: int) -> None:
+    """Hook called after each cache part is written (tests use it to interrupt a run)."""
+
+
+# --------------------------------------------------------------------------------------
+# Engines: each yields raw tables for the missing texts, in any order.
+# --------------------------------------------------------------------------------------
+def _run_local(
+    keys: list[str],
+    texts: list[str],
+    *,
+    model_name: str | None,
+    nlp: spacy.Language | None,
+    n_process: int,
+    batch_size: int,
+) -> Iterator[pa.Table]:
+    if n_process == 1 or nlp is not None:
+        if nlp is None:
+            nlp = load_model(fast=True, name=model_name)
+        for kchunk, tchunk in zip(
+            _chunks(keys, _CHUNK_DOCS), _chunks(texts, _CHUNK_DOCS), strict=True
+        ):
+            yield annotate_texts(tchunk, keys=kchunk, nlp=nlp, batch_size=batch_size)
+        return
+    ctx = _mp_context()
+    if ctx.get_start_method() == "fork":
+        load_model(fast=True, name=model_name)  # loaded once, shared by the forked workers
+    jobs = list(zip(_chunks(keys, _CHUNK_DOCS), _chunks(texts, _CHUNK_DOCS), strict=True))
+    executor = ProcessPoolExecutor(
+        max_workers=n_process,
+        mp_context=ctx,
+        initializer=_worker_init,
+        initargs=(model_name, batch_size),
+    )
+    pending: set[Future] = set()
+    try:
+        next_job = 0
+        while next_job < len(jobs) or pending:
+            while next_job < len(jobs) and len(pending) < 2 * n_process + 1:
+                pending.add(executor.submit(_worker_run, *map(list, jobs[next_job])))
+                next_job += 1
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                yield fut.result()
+    finally:
+        for fut in pending:
+            fut.cancel()
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+# --------------------------------------------------------------------------------------
+# Assembling the result frames.
+# --------------------------------------------------------------------------------------
+def _expand(raw: pa.Table, sort_by: str, doc_codes: np.ndarray, doc_ids: np.ndarray, n_unique):
+    """Rows of ``raw`` (keyed by unique-text code) repeated for every document, corpus order."""
+    codes = raw["code"].to_numpy()
+    order = np.lexsort((raw[sort_by].to_numpy(), codes))
+    raw = raw.take(pa.array(order))
+    counts = np.bincount(codes, minlength=n_unique)
+    offsets = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    per_doc = counts[doc_codes]
+    total = int(per_doc.sum())
+    # For each output row: offset of its text's block + position inside the block.
+    doc_of_row = np.repeat(np.arange(len(doc_codes)), per_doc)
+    first_row_of_doc = np.concatenate([[0], np.cumsum(per_doc)[:-1]])
+    within = np.arange(total) - first_row_of_doc[doc_of_row]
+    take = offsets[doc_codes][doc_of_row] + within
+    out = raw.take(pa.array(take, type=pa.int64()))
+    return out, doc_ids[doc_of_row]
+
+
+def _to_frame(table: pa.Table, doc_ids: np.ndarray, columns: list[str]) -> pd.DataFrame:
+    frame = table.to_pandas()
+    frame.insert(0, "doc_id", pd.array(doc_ids, dtype="str") if len(doc_ids) else [])
+    for col in ("sent_id", "start", "end"):
+        frame[col] = frame[col].astype("int64")
+    return frame[columns].reset_index(drop=True)
+
+
+def _names_for(store: AnnotationStore, ents: pa.Table, aliases: Any) -> pa.Table:
+    """Normalised names (hash, start, name) of the raw entity rows, memoised per alias table."""
+    from analysis.normalize import aliases_fingerprint, normalize_entities
+
+    afp = aliases_fingerprint(aliases)
+    memo = store.read_names(afp)
+    need = pc.unique(ents["hash"])
+    if memo.num_rows:
+        have = pc.unique(memo["hash"])
+        missing = pc.invert(pc.is_in(need, value_set=have))
+        need = need.filter(missing)
+    if len(need):
+        todo = ents.filter(pc.is_in(ents["hash"], value_set=need))
+        frame = pd.DataFrame(
+            {
+                "doc_id": todo["hash"].to_numpy(zero_copy_only=False),
+                "sent_id": todo["sent_id"].to_numpy(zero_copy_only=False),
+                "start": todo["start"].to_numpy(zero_copy_only=False),
+                "end": todo["end"].to_numpy(zero_copy_only=False),
+                "text": todo["text"].to_numpy(zero_copy_only=False),
+                "label": todo["label"].to_numpy(zero_copy_only=False),
+            }
+        )
+        named = normalize_entities(frame, aliases=aliases)
+        fresh = pa.table(
+            {
+                "hash": pa.array(named["doc_id"].astype(str).tolist(), pa.string()),
+                "start": pa.array(named["start"].to_numpy(), pa.int32()),
+                "name": pa.array(named["name"].astype(str).tolist(), pa.string()),
+            },
+            schema=NAME_SCHEMA,
+        )
+        # Texts without entities still get a marker row so the memo knows them.
+        store.add_names(afp, fresh)
+        memo = pa.concat_tables([memo, fresh]) if memo.num_rows else fresh
+    return memo
+
+
+def _resolve_model(model: Any) -> tuple[str | None, spacy.Language | None, str]:
+    """(package name, custom Language or None, description) of the ``model`` argument."""
+    if model is None or isinstance(model, str):
+        name = resolve_model_name(model)
+        return name, None, f"{name} {model_package_version(name)}".strip()
+    if hasattr(model, "pipe") and hasattr(model, "pipe_names"):
+        return None, model, model_description(model)
+    raise AnalysisInputError(
+        f"annotate(): model={model!r} is not valid; expected None (an installed English "
+        "model), a spaCy model package name, or a loaded spacy.Language"
+    )
+
+
+def _store_meta(model_desc: str, nlp: Any) -> dict[str, Any]:
+    if nlp is None:
+        pipeline = pipeline_signature(fast=True)
+    else:
+        import hashlib
+
+        config = nlp.config.to_str() if hasattr(nlp, "config") else repr(nlp.pipe_names)
+        pipeline = "custom:" + "+".join(nlp.pipe_names)
+        pipeline += ":" + hashlib.sha256(config.encode()).hexdigest()[:12]
+    return {
+        "model": model_desc,
+        "pipeline": pipeline,
+        "spacy": _version("spacy"),
+        "vaderSentiment": _version("vaderSentiment"),
+        "sentences": "sentencizer spans, whitespace-trimmed, paragraph breaks end sentences",
+    }
+
+
+def _default_n_process(n_texts: int) -> int:
+    if n_texts <= _MIN_DOCS_FOR_PROCESSES:
+        return 1
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+def annotate(
+    corpus: pd.DataFrame,
+    *,
+    cache_dir: str | os.PathLike[str] | Literal[False] | None = None,
+    aliases: Any = None,
+    n_process: int | None = None,
+    batch_size: int = _DEFAULT_BATCH_SIZE,
+    engine: Literal["local", "dask"] = "local",
+    scheduler: Any = None,
+    progress: bool = True,
+    model: Any = None,
+) -> Annotations:
+    """Sentences, entity mentions and sentence sentiment of every document, cached.
+
+    Args:
+        corpus: one row per document with columns ``doc_id`` and ``text`` (and usually
+            ``title``); the text annotated is ``document_text(corpus)``.
+        cache_dir: the annotation cache root; None uses :func:`analysis.store.default_cache_dir`
+            (``$NEWSDESK_CACHE_DIR`` or ``<project>/data/.cache/annotations``); False
+            disables the cache.
+        aliases: the entity alias table for the ``name`` column: None (default table),
+            a mapping alias -> name, or a CSV path (see :mod:`analysis.normalize`).
+        n_process: worker processes for the local engine; None uses up to 2 when more
+            than 200 texts need annotating, else 1.
+        batch_size: texts per spaCy ``nlp.pipe`` batch.
+        engine: "local" (this machine, worker processes) or "dask" (a Dask cluster).
+        scheduler: for ``engine="dask"``: a scheduler address ("tcp://host:8786"), a
+            ``distributed.Client``, or None to start a local 2-worker cluster.
+        progress: show a tqdm progress bar over the documents annotated.
+        model: None (an installed English model, see :func:`analysis.models.load_model`),
+            a model package name, or a loaded ``spacy.Language`` (run in this process).
+
+    Returns:
+        Annotations with ``sentences`` and ``entities`` frames for every document in
+        corpus order, ``model``, ``lexicon`` and ``stats`` (n_docs, n_unique_texts,
+        n_cached, n_annotated, seconds, cache_dir, engine, n_process).
+
+    Raises:
+        AnalysisInputError: corpus is not a DataFrame, lacks columns, is empty, or an
+            option is invalid.
+        CacheError: the cache folder cannot be used.
+
+    Example:
+        >>> ann = annotate(corpus, progress=False)  # doctest: +SKIP
+        >>> ann.entities[["doc_id", "text", "label", "name"]].head()  # doctest: +SKIP
+    """
+    t0 = time.perf_counter()
+    func = "annotate"
+    require_columns(corpus, ["doc_id", "text"], func=func)
+    require_nonempty(corpus, func=func)
+    require_choice(engine, _ENGINES, func=func, arg="engine")
+    require_positive_int(batch_size, func=func, arg="batch_size")
+    if n_process is not None:
+        require_positive_int(n_process, func=func, arg="n_process")
+    if corpus["doc_id"].isna().any():
+        raise AnalysisInputError(f"{func}(): corpus has missing doc_id values; every row needs one")
+
+    model_name, custom_nlp, model_desc = _resolve_model(model)
+    if cache_dir is False:
+        root = None
+    elif cache_dir is None:
+        root = default_cache_dir()
+    elif isinstance(cache_dir, (str, os.PathLike)):
+        root = Path(cache_dir)
+    else:
+        raise AnalysisInputError(
+            f"{func}(): cache_dir={cache_dir!r} is not valid; expected a folder path, "
+            "None (default cache) or False (no cache)"
+        )
+    store = AnnotationStore(root, meta=_store_meta(model_desc, custom_nlp))
+
+    texts = document_text(corpus).tolist()
+    keys = [text_hash(t) for t in texts]
+    unique: dict[str, int] = {}
+    for i, key in enumerate(keys):
+        unique.setdefault(key, i)
+    unique_keys = list(unique)
+
+    cached = store.read(unique_keys)
+    known = set(pc.unique(cached.filter(pc.equal(cached["kind"], TEXT_KIND))["hash"]).to_pylist())
+    missing = [k for k in unique_keys if k not in known]
+    tables = [cached]
+    n_proc_used = 0
+    if missing:
+        missing_texts = [texts[unique[k]] for k in missing]
+        if engine == "dask":
+            if custom_nlp is not None:
+                raise AnalysisInputError(
+                    f"{func}(): engine='dask' needs a model package name (model=None or a "
+                    "str); a loaded spacy.Language cannot be sent to Dask workers"
+                )
+            from analysis._dask import run_dask
+
+            n_proc_used = -1
+            results = run_dask(
+                missing,
+                missing_texts,
+                model_name=model_name,
+                batch_size=batch_size,
+                scheduler=scheduler,
+            )
+        else:
+            n_proc_used = n_process or _default_n_process(len(missing))
+            if custom_nlp is not None:
+                n_proc_used = 1
+            results = _run_local(
+                missing,
+                missing_texts,
+                model_name=model_name,
+                nlp=custom_nlp,
+                n_process=n_proc_used,
+                batch_size=batch_size,
+            )
+        tables.extend(_write_as_you_go(results, store, total=len(missing), progress=progress))
+
+    raw = pa.concat_tables(tables)
+    # Code every raw row by its text's position among the corpus's unique texts.
+    raw = raw.append_column(
+        "code", pc.index_in(raw["hash"], value_set=pa.array(unique_keys, pa.string()))
+    )
+    doc_codes = np.asarray(
+        pc.index_in(pa.array(keys, pa.string()), value_set=pa.array(unique_keys, pa.string()))
+    )
+    doc_ids = corpus["doc_id"].astype(str).to_numpy()
+
+    sents_raw = raw.filter(pc.equal(raw["kind"], SENTENCE_KIND))
+    ents_raw = raw.filter(pc.equal(raw["kind"], ENTITY_KIND))
+    names = _names_for(store, ents_raw, aliases)
+    ents_raw = ents_raw.join(names, keys=["hash", "start"], join_type="left outer")
+
+    sents, sent_doc_ids = _expand(sents_raw, "sent_id", doc_codes, doc_ids, len(unique_keys))
+    ents, ent_doc_ids = _expand(ents_raw, "start", doc_codes, doc_ids, len(unique_keys))
+    sentences = _to_frame(
+        sents.select(["sent_id", "start", "end", "text", "neg", "neu", "pos", "compound"]),
+        sent_doc_ids,
+        SENTENCE_COLUMNS,
+    )
+    entities = _to_frame(
+        ents.select(["sent_id", "start", "end", "text", "label", "name"]),
+        ent_doc_ids,
+        ENTITY_COLUMNS,
+    )
+    n_annotated = len(missing)
+    stats = {
+        "n_docs": len(corpus),
+        "n_unique_texts": len(unique_keys),
+        "n_cached": len(unique_keys) - n_annotated,
+        "n_annotated": n_annotated,
+        "seconds": round(time.perf_counter() - t0, 3),
+        "cache_dir": None if store.folder is None else str(store.folder),
+        "engine": engine,
+        "n_process": n_proc_used,
+    }
+    log.info(
+        "analysis: annotated %d of %d distinct texts (%d from cache) in %.1f s",
+        n_annotated,
+        len(unique_keys),
+        stats["n_cached"],
+        stats["seconds"],
+    )
+    return Annotations(
+        sentences=sentences,
+        entities=entities,
+        model=model_desc,
+        lexicon=lexicon_description(),
+        stats=stats,
+    )
+
+
+def _write_as_you_go(
+    results: Iterator[pa.Table], store: AnnotationStore, *, total: int, progress: bool
+) -> list[pa.Table]:
+    """Consume engine results: write a part every PART_DOCS texts, update the bar."""
+    from tqdm.auto import tqdm
+
+    written: list[pa.Table] = []
+    buffer: list[pa.Table] = []
+    buffered = done = 0
+    bar = tqdm(total=total, desc="annotating", unit="doc", disable=not progress)
+    try:
+        with contextlib.closing(results) if hasattr(results, "close") else contextlib.nullcontext():
+            for table in results:
+                n = pc.sum(pc.equal(table["kind"], TEXT_KIND)).as_py() or 0
+                buffer.append(table)
+                buffered += n
+                done += n
+                bar.update(n)
+                if buffered >= PART_DOCS:
+                    part = pa.concat_tables(buffer)
+                    store.write(part)
+                    written.append(part)
+                    buffer, buffered = [], 0
+                    _after_part_written(done)
+            if buffer:
+                part = pa.concat_tables(buffer)
+                store.write(part)
+                written.append(part)
+                _after_part_written(done)
+    finally:
+        bar.close()
+    return written

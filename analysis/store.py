@@ -1,0 +1,380 @@
+"""The on-disk annotation cache: raw spaCy + VADER results in Parquet, keyed by content.
+
+Layout under the cache folder (see :func:`default_cache_dir`)::
+
+    <cache_dir>/<fingerprint>/meta.json           what the fingerprint stands for
+    <cache_dir>/<fingerprint>/part-<uuid>.parquet annotations of a batch of documents
+    <cache_dir>/<fingerprint>/names-<aliases>.parquet  normalised entity names (memo)
+    <cache_dir>/<fingerprint>/.lock               serialises writers (filelock)
+
+``fingerprint`` hashes everything that changes the raw result: model package and
+version, the pipeline's components, spaCy and vaderSentiment versions and the store's
+schema version, so a new model starts a new, cold folder. Rows are keyed by ``hash``,
+the hash of the exact text annotated (:func:`text_hash`), never by ``doc_id``: two
+documents with the same text share one annotation.
+
+One part holds three kinds of row (column ``kind``): one ``doc`` row per text (so texts
+without sentences are known too), ``sent`` rows (sentence spans + VADER scores) and
+``ent`` rows (entity spans + labels). Normalised entity names are not raw results: they
+depend on the alias table, and are memoised per alias-table fingerprint in a ``names-*``
+file that is rebuilt in milliseconds when the table changes.
+
+Every file is written to a temporary name in the same folder, fsynced, then renamed, so
+a reader never sees half a file and a killed run keeps every part it finished. Writers
+hold ``.lock``; readers hold it while they list and read, so compaction cannot remove a
+part under them. A part that cannot be read or has another schema is moved aside into
+``corrupt/`` with a warning and its texts are annotated again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import time
+import uuid
+import warnings
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from analysis.errors import CacheError
+
+__all__ = [
+    "ENTITY_KIND",
+    "NAME_SCHEMA",
+    "PART_SCHEMA",
+    "SCHEMA_VERSION",
+    "SENTENCE_KIND",
+    "TEXT_KIND",
+    "AnnotationStore",
+    "default_cache_dir",
+    "fingerprint_of",
+    "text_hash",
+]
+
+#: Bump when the rows written for a text change meaning or shape.
+SCHEMA_VERSION = 1
+
+TEXT_KIND, SENTENCE_KIND, ENTITY_KIND = 0, 1, 2
+
+PART_SCHEMA = pa.schema(
+    [
+        ("hash", pa.string()),
+        ("kind", pa.int8()),
+        ("sent_id", pa.int32()),
+        ("start", pa.int32()),
+        ("end", pa.int32()),
+        ("text", pa.string()),
+        ("label", pa.string()),
+        ("neg", pa.float64()),
+        ("neu", pa.float64()),
+        ("pos", pa.float64()),
+        ("compound", pa.float64()),
+    ]
+)
+
+NAME_SCHEMA = pa.schema([("hash", pa.string()), ("start", pa.int32()), ("name", pa.string())])
+
+#: More parts than this are merged into one after a write.
+COMPACT_AFTER_PARTS = 50
+_LOCK_TIMEOUT_S = 600.0
+_ENV_VAR = "NEWSDESK_CACHE_DIR"
+
+
+def text_hash(text: str) -> str:
+    """The cache key of one exact text: 32 hex digits of BLAKE2b.
+
+    Example:
+        >>> len(text_hash("Hello"))
+        32
+    """
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def fingerprint_of(parts: dict[str, Any]) -> str:
+    """A stable 16-hex-digit hash of a JSON-able description (order of keys ignored)."""
+    payload = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
+
+
+def _project_root(start: Path) -> Path | None:
+    for folder in (start, *start.parents):
+        if (folder / "pyproject.toml").is_file() or (folder / ".git").exists():
+            return folder
+    return None
+
+
+def default_cache_dir() -> Path:
+    """Where annotations are cached when ``cache_dir`` is not given.
+
+    ``$NEWSDESK_CACHE_DIR`` when set; else ``data/.cache/annotations`` under the project
+    root (the nearest folder above the working directory holding ``pyproject.toml`` or
+    ``.git``, so notebooks run from a subfolder share the cache); else under the working
+    directory.
+
+    Example:
+        >>> default_cache_dir().name
+        'annotations'
+    """
+    env = os.environ.get(_ENV_VAR)
+    if env:
+        return Path(env).expanduser()
+    cwd = Path.cwd()
+    root = _project_root(cwd) or cwd
+    return root / "data" / ".cache" / "annotations"
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _atomic_write_table(table: pa.Table, path: Path) -> None:
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        with open(tmp, "wb") as fh:
+            pq.write_table(table, fh, compression="zstd")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    _fsync_dir(path.parent)
+
+
+class AnnotationStore:
+    """Parquet files of raw annotations for one fingerprint, or an in-memory stand-in.
+
+    Args:
+        cache_dir: the cache root; None keeps everything in memory (no cache).
+        meta: what the fingerprint stands for (model, pipeline, versions); its hash
+            names the folder.
+
+    Example:
+        >>> store = AnnotationStore(tmp_path, meta={"model": "m 1.0"})  # doctest: +SKIP
+        >>> store.write(table)  # doctest: +SKIP
+        >>> store.read({"<hash>"})  # doctest: +SKIP
+    """
+
+    def __init__(self, cache_dir: str | os.PathLike[str] | None, *, meta: dict[str, Any]):
+        self.meta = {**meta, "schema_version": SCHEMA_VERSION}
+        self.fingerprint = fingerprint_of(self.meta)
+        self._memory: list[pa.Table] = []
+        self._memory_names: dict[str, pa.Table] = {}
+        if cache_dir is None:
+            self.folder: Path | None = None
+            return
+        self.folder = Path(cache_dir).expanduser() / self.fingerprint
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            meta_path = self.folder / "meta.json"
+            if not meta_path.is_file():
+                data = json.dumps({"fingerprint": self.fingerprint, **self.meta}, indent=2)
+                tmp = meta_path.with_name(f".meta.json.{uuid.uuid4().hex}.tmp")
+                tmp.write_text(data + "\n", encoding="utf-8")
+                os.replace(tmp, meta_path)
+        except OSError as exc:
+            raise CacheError(
+                f"annotate(): cannot use cache_dir={str(cache_dir)!r}: {exc}. Pass another "
+                "folder, set $NEWSDESK_CACHE_DIR, or cache_dir=False to disable the cache."
+            ) from exc
+
+    # -- locking -------------------------------------------------------------------
+    @contextlib.contextmanager
+    def _locked(self):
+        if self.folder is None:
+            yield
+            return
+        from filelock import FileLock, Timeout
+
+        lock = FileLock(str(self.folder / ".lock"), timeout=_LOCK_TIMEOUT_S)
+        try:
+            with lock:
+                yield
+        except Timeout as exc:
+            raise CacheError(
+                f"annotate(): the cache {str(self.folder)!r} stayed locked by another process "
+                f"for {_LOCK_TIMEOUT_S:.0f} s; if no other run is active, delete its .lock file"
+            ) from exc
+
+    # -- parts ---------------------------------------------------------------------
+    def _part_paths(self) -> list[Path]:
+        assert self.folder is not None
+        return sorted(self.folder.glob("part-*.parquet"))
+
+    def _quarantine(self, path: Path, reason: str) -> None:
+        assert self.folder is not None
+        aside = self.folder / "corrupt"
+        aside.mkdir(exist_ok=True)
+        target = aside / f"{path.name}.{int(time.time())}"
+        try:
+            os.replace(path, target)
+            where = f"moved to {str(target)!r}"
+        except OSError:
+            with contextlib.suppress(OSError):
+                path.unlink()
+            where = "deleted"
+        warnings.warn(
+            f"annotation cache file {str(path)!r} is unreadable ({reason}); {where}. "
+            "Its documents will be annotated again.",
+            RuntimeWarning,
+            stacklevel=4,
+        )
+
+    def _read_part(self, path: Path, schema: pa.Schema) -> pa.Table | None:
+        try:
+            table = pq.read_table(path)
+        except FileNotFoundError:
+            return None
+        except Exception as exc:  # pyarrow raises several types for broken files
+            self._quarantine(path, f"{type(exc).__name__}: {exc}")
+            return None
+        if not table.schema.equals(schema, check_metadata=False):
+            self._quarantine(path, f"unexpected schema {table.schema.names}")
+            return None
+        return table
+
+    def _cleanup_orphans(self) -> None:
+        """Remove temporary files left by killed writers (call with the lock held)."""
+        assert self.folder is not None
+        for tmp in self.folder.glob(".*.tmp"):
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+
+    def read(self, hashes: Iterable[str]) -> pa.Table:
+        """All stored rows of the texts ``hashes`` (those found), one copy per text.
+
+        When two runs stored the same text, the rows of the first part (by name) win.
+        """
+        wanted = pa.array(sorted(set(hashes)), type=pa.string())
+        if self.folder is None:
+            tables = list(self._memory)
+        else:
+            with self._locked():
+                tables = [t for p in self._part_paths() if (t := self._read_part(p, PART_SCHEMA))]
+        kept: list[pa.Table] = []
+        seen: pa.Array = pa.array([], type=pa.string())
+        for table in tables:
+            table = table.filter(pc.is_in(table["hash"], value_set=wanted))
+            if table.num_rows == 0:
+                continue
+            if len(seen):
+                table = table.filter(pc.invert(pc.is_in(table["hash"], value_set=seen)))
+            if table.num_rows == 0:
+                continue
+            kept.append(table)
+            new = pc.unique(table.filter(pc.equal(table["kind"], TEXT_KIND))["hash"])
+            seen = pa.concat_arrays([seen, new.cast(pa.string())])
+        if not kept:
+            return PART_SCHEMA.empty_table()
+        return pa.concat_tables(kept)
+
+    def write(self, table: pa.Table) -> Path | None:
+        """Store ``table`` (PART_SCHEMA rows) as a new part; compact when parts pile up."""
+        table = table.cast(PART_SCHEMA)
+        if self.folder is None:
+            self._memory.append(table)
+            return None
+        path = self.folder / f"part-{time.time_ns():020d}-{uuid.uuid4().hex[:12]}.parquet"
+        try:
+            with self._locked():
+                self._cleanup_orphans()
+                _atomic_write_table(table, path)
+                if len(self._part_paths()) > COMPACT_AFTER_PARTS:
+                    self._compact_locked()
+        except OSError as exc:
+            raise CacheError(
+                f"annotate(): cannot write the cache file {str(path)!r}: {exc}"
+            ) from exc
+        return path
+
+    def compact(self) -> None:
+        """Merge all parts into one (dropping texts stored twice)."""
+        if self.folder is None:
+            return
+        with self._locked():
+            self._compact_locked()
+
+    def _compact_locked(self) -> None:
+        assert self.folder is not None
+        paths = self._part_paths()
+        if len(paths) < 2:
+            return
+        tables = [(p, self._read_part(p, PART_SCHEMA)) for p in paths]
+        good = [(p, t) for p, t in tables if t is not None]
+        merged: list[pa.Table] = []
+        seen: pa.Array = pa.array([], type=pa.string())
+        for _, table in good:
+            if len(seen):
+                table = table.filter(pc.invert(pc.is_in(table["hash"], value_set=seen)))
+            merged.append(table)
+            new = pc.unique(table.filter(pc.equal(table["kind"], TEXT_KIND))["hash"])
+            seen = pa.concat_arrays([seen, new.cast(pa.string())])
+        # The merged part sorts first: a name earlier than any time_ns-based name.
+        target = self.folder / f"part-{0:020d}-{uuid.uuid4().hex[:12]}.parquet"
+        _atomic_write_table(pa.concat_tables(merged), target)
+        for path, _ in good:
+            with contextlib.suppress(OSError):
+                path.unlink()
+
+    # -- normalised names memo ------------------------------------------------------
+    def _names_path(self, aliases_fp: str) -> Path:
+        assert self.folder is not None
+        return self.folder / f"names-{aliases_fp}.parquet"
+
+    def read_names(self, aliases_fp: str) -> pa.Table:
+        """The memoised names (hash, start, name) for one alias-table fingerprint."""
+        if self.folder is None:
+            return self._memory_names.get(aliases_fp, NAME_SCHEMA.empty_table())
+        path = self._names_path(aliases_fp)
+        if not path.is_file():
+            return NAME_SCHEMA.empty_table()
+        with self._locked():
+            table = self._read_part(path, NAME_SCHEMA)
+        return NAME_SCHEMA.empty_table() if table is None else table
+
+    def add_names(self, aliases_fp: str, table: pa.Table) -> None:
+        """Add rows to the names memo of one alias-table fingerprint."""
+        table = table.cast(NAME_SCHEMA)
+        if table.num_rows == 0:
+            return
+        if self.folder is None:
+            old = self._memory_names.get(aliases_fp)
+            self._memory_names[aliases_fp] = (
+                table if old is None else pa.concat_tables([old, table])
+            )
+            return
+        path = self._names_path(aliases_fp)
+        try:
+            with self._locked():
+                old = self._read_part(path, NAME_SCHEMA) if path.is_file() else None
+                if old is not None and old.num_rows:
+                    old = old.filter(
+                        pc.invert(pc.is_in(old["hash"], value_set=pc.unique(table["hash"])))
+                    )
+                    table = pa.concat_tables([old, table])
+                _atomic_write_table(table, path)
+        except OSError as exc:
+            raise CacheError(
+                f"annotate(): cannot write the cache file {str(path)!r}: {exc}"
+            ) from exc
+
+    def clear(self) -> None:
+        """Delete this fingerprint's folder (or the in-memory rows)."""
+        self._memory.clear()
+        self._memory_names.clear()
+        if self.folder is not None and self.folder.exists():
+            shutil.rmtree(self.folder, ignore_errors=True)
