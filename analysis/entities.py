@@ -344,20 +344,31 @@ def entity_cooccurrence(
     ]
     present = m[[*keys, "name", "_order"]].drop_duplicates([*keys, "name"])
     window_counts = present.groupby("name").size()
-    pairs = present.merge(present, on=[*keys, "_order"], suffixes=("_a", "_b"))
-    pairs = pairs[pairs["name_a"] < pairs["name_b"]]
-    stats = (
-        pairs.groupby(["name_a", "name_b"])
-        .agg(count=("doc_id", "size"), doc_count=("doc_id", "nunique"))
-        .reset_index()
-    )
-    stats = stats[stats["count"] >= min_count]
-    if stats.empty:
+    # Integer codes keep the self-join small; sort=True makes code order = name order.
+    codes, uniques = pd.factorize(present["name"], sort=True)
+    wins = present.groupby(keys, sort=False).ngroup().to_numpy()
+    slim = pd.DataFrame({"win": wins, "code": codes, "doc": present["_order"].to_numpy()})
+    joined = slim.merge(slim[["win", "code"]], on="win", suffixes=("_a", "_b"))
+    joined = joined[joined["code_a"] < joined["code_b"]]
+    size = np.int64(len(uniques))
+    joined = joined.assign(key=joined["code_a"].astype(np.int64) * size + joined["code_b"])
+    counts = joined["key"].value_counts()
+    counts = counts[counts >= min_count]
+    if counts.empty:
         out = pd.DataFrame(columns=cols)
         out.attrs = {"window": window, "n_windows": n_windows}
         return out
-
-    out = stats.rename(columns={"name_a": "entity_a", "name_b": "entity_b"})
+    joined = joined[joined["key"].isin(counts.index)]
+    doc_counts = joined.drop_duplicates(["key", "doc"])["key"].value_counts()
+    keys_arr = counts.index.to_numpy(dtype=np.int64)
+    out = pd.DataFrame(
+        {
+            "entity_a": uniques[keys_arr // size],
+            "entity_b": uniques[keys_arr % size],
+            "count": counts.to_numpy(dtype=int),
+            "doc_count": doc_counts.reindex(counts.index).to_numpy(dtype=int),
+        }
+    )
     out["label_a"] = out["entity_a"].map(labels)
     out["label_b"] = out["entity_b"].map(labels)
     out["count_a"] = out["entity_a"].map(window_counts).astype(int)
@@ -373,11 +384,15 @@ def entity_cooccurrence(
     out = out.sort_values(
         ["count", "npmi", "entity_a", "entity_b"], ascending=[False, False, True, True]
     ).reset_index(drop=True)
-    kept = pairs.merge(
-        out[["entity_a", "entity_b"]],
-        left_on=["name_a", "name_b"],
-        right_on=["entity_a", "entity_b"],
+    doc_ids = m.drop_duplicates("_order").set_index("_order")["doc_id"]
+    kept = pd.DataFrame(
+        {
+            "entity_a": uniques[joined["code_a"].to_numpy()],
+            "entity_b": uniques[joined["code_b"].to_numpy()],
+            "_order": joined["doc"].to_numpy(),
+        }
     )
+    kept["doc_id"] = kept["_order"].map(doc_ids)
     out["examples"] = _examples(out, kept, m, ann.sentences, window, examples)
     out.attrs = {"window": window, "n_windows": n_windows}
     return out[cols]
