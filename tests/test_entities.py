@@ -533,3 +533,18 @@ def test_real_graph_export(bbc_annotated, tmp_path):
     back = nx.read_graphml(export_graph(g, tmp_path / "bbc.graphml"))
     assert set(back.nodes) == set(g.nodes)
     assert back.number_of_edges() == g.number_of_edges()
+
+
+@pytest.mark.slow
+def test_annotate_path_when_annotations_none(bbc_dir, tmp_path, monkeypatch):
+    """annotations=None runs analysis.annotate (lazily imported) and gives the same result."""
+    from analysis.annotate import annotate
+    from analysis.corpus import load_corpus
+
+    monkeypatch.setenv("NEWSDESK_CACHE_DIR", str(tmp_path / "cache"))
+    corpus = load_corpus(bbc_dir / "business", progress=False, quiet=True).head(15)
+    implicit = top_entities(corpus, top=None, progress=False)
+    ann = annotate(corpus, cache_dir=tmp_path / "cache", progress=False)
+    pd.testing.assert_frame_equal(implicit, top_entities(corpus, annotations=ann, top=None))
+    pairs = entity_cooccurrence(corpus, window="document", progress=False)
+    assert pairs.attrs["n_windows"] == 15 and not pairs.empty

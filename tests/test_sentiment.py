@@ -362,3 +362,26 @@ def test_real_aggregates_equal_direct_pandas(bbc_annotated):
     ext = extreme_sentences(corpus, n=5, annotations=ann)
     assert ext[ext["polarity"] == "positive"]["compound"].iloc[0] == s["compound"].max()
     assert ext[ext["polarity"] == "negative"]["compound"].iloc[0] == s["compound"].min()
+
+
+@pytest.mark.slow
+def test_annotate_path_when_annotations_none(bbc_dir, tmp_path, monkeypatch):
+    """annotations=None runs analysis.annotate (lazily imported) and gives the same result."""
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    from analysis.annotate import annotate
+    from analysis.corpus import load_corpus
+
+    monkeypatch.setenv("NEWSDESK_CACHE_DIR", str(tmp_path / "cache"))
+    corpus = load_corpus(bbc_dir / "politics", progress=False, quiet=True).head(15)
+    implicit = document_sentiment(corpus, progress=False)
+    ann = annotate(corpus, cache_dir=tmp_path / "cache", progress=False)
+    explicit = document_sentiment(corpus, annotations=ann)
+    pd.testing.assert_frame_equal(implicit, explicit)
+    assert (implicit["n_sentences"] > 0).all()
+    vader = SentimentIntensityAnalyzer()
+    sentences = sentence_sentiment(corpus, annotations=ann)
+    for row in sentences.head(50).itertuples():
+        assert vader.polarity_scores(row.text)["compound"] == row.compound
+    ents = entity_sentiment(corpus, annotations=ann, min_sentences=1)
+    assert ents["n_sentences"].sum() >= len(ents) > 0
