@@ -25,6 +25,7 @@ __all__ = ["find_duplicates", "normalise_for_dedup", "shingle_hashes"]
 
 _NUM_PERM = 128
 _SEED = 1
+_MULT = np.uint64(0x9E3779B97F4A7C15)
 
 
 def normalise_for_dedup(text: str) -> str:
@@ -32,14 +33,35 @@ def normalise_for_dedup(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-def shingle_hashes(normalised: str, size: int) -> np.ndarray:
-    """Sorted unique CRC-32 hashes of the word ``size``-shingles (one shingle if shorter)."""
+def _word_hashes(words: list[str], cache: dict[str, int]) -> np.ndarray:
+    out = np.empty(len(words), dtype=np.uint64)
+    for i, w in enumerate(words):
+        h = cache.get(w)
+        if h is None:
+            h = cache[w] = zlib.crc32(w.encode("utf-8", "surrogatepass")) | 1
+        out[i] = h
+    return out
+
+
+def shingle_hashes(normalised: str, size: int, cache: dict[str, int] | None = None) -> np.ndarray:
+    """Sorted unique 32-bit hashes of the word ``size``-shingles (one shingle if shorter).
+
+    A shingle's hash is a polynomial over its words' CRC-32 values (mod 2**64, folded to
+    32 bits), computed with numpy rather than by joining strings.
+    """
     words = normalised.split(" ")
+    wh = _word_hashes(words, {} if cache is None else cache)
     if len(words) <= size:
-        grams = [normalised]
+        combined = np.array([0], dtype=np.uint64)
+        for h in wh:
+            combined = combined * _MULT + h
     else:
-        grams = [" ".join(words[i : i + size]) for i in range(len(words) - size + 1)]
-    return np.unique(np.fromiter((zlib.crc32(g.encode()) for g in grams), dtype=np.uint32))
+        n = len(words) - size + 1
+        combined = np.zeros(n, dtype=np.uint64)
+        for k in range(size):
+            combined = combined * _MULT + wh[k : k + n]
+    folded = (combined >> np.uint64(32)) ^ (combined & np.uint64(0xFFFFFFFF))
+    return np.unique(folded.astype(np.uint32))
 
 
 def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
@@ -101,8 +123,10 @@ def find_duplicates(
     from datasketch import MinHash, MinHashLSH
     from tqdm.auto import tqdm
 
-    lsh = MinHashLSH(threshold=threshold, num_perm=_NUM_PERM)
+    # A lower LSH threshold than the verified one: more candidates, fewer missed pairs.
+    lsh = MinHashLSH(threshold=max(0.3, threshold - 0.15), num_perm=_NUM_PERM)
     shingles: dict[int, np.ndarray] = {}
+    word_cache: dict[str, int] = {}
     template = MinHash(num_perm=_NUM_PERM, seed=_SEED, hashfunc=int)
     rank = np.empty(n, dtype=np.int64)
     rank[order] = np.arange(n)
@@ -110,7 +134,7 @@ def find_duplicates(
         i = int(i)
         if kind[i] is not None:
             continue
-        sh = shingle_hashes(normalised[i], shingle_size)
+        sh = shingle_hashes(normalised[i], shingle_size, word_cache)
         mh = MinHash(
             num_perm=_NUM_PERM,
             seed=_SEED,

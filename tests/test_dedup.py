@@ -82,3 +82,41 @@ def test_no_false_positives_among_distinct_random_docs():
     texts = [words(100 + i, n=80) for i in range(300)]
     _, kind, _ = find_duplicates(texts, no_dates(300))
     assert kind == [None] * 300
+
+
+def test_bbc_near_duplicates_match_brute_force(bbc_dir):
+    """Every pair with shingle Jaccard >= 0.8 (all pairs, via a sparse product) is grouped."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    from analysis._validate import document_text
+    from analysis.corpus import load_corpus
+
+    df = load_corpus(bbc_dir, quiet=True, progress=False)
+    unique = df[df["duplicate_kind"].fillna("") != "exact"].reset_index(drop=True)
+    sh = [shingle_hashes(normalise_for_dedup(t), 5) for t in document_text(unique)]
+    vocab: dict[int, int] = {}
+    rows, cols = [], []
+    for i, s in enumerate(sh):
+        for h in s.tolist():
+            cols.append(vocab.setdefault(h, len(vocab)))
+            rows.append(i)
+    x = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(sh), len(vocab)))
+    inter = (x @ x.T).tocoo()
+    sizes = np.array([s.size for s in sh])
+    upper = inter.row < inter.col
+    r, c, v = inter.row[upper], inter.col[upper], inter.data[upper]
+    jac = v / (sizes[r] + sizes[c] - v)
+    pairs = [
+        (int(a), int(b)) for a, b in zip(r[jac >= 0.8 - 1e-12], c[jac >= 0.8 - 1e-12], strict=True)
+    ]
+    assert pairs  # the BBC corpus has near-duplicates
+    ids = unique["doc_id"].tolist()
+    root = {
+        d: (o if isinstance(o, str) else d)
+        for d, o in zip(ids, unique["duplicate_of"], strict=True)
+    }
+    for a, b in pairs:
+        assert root[ids[a]] == root[ids[b]], (unique["path"][a], unique["path"][b])
+    near = unique[unique["duplicate_kind"] == "near"]
+    assert len(near) == len({max(p) for p in pairs})
