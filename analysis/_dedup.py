@@ -10,7 +10,14 @@
 The kept original of a group is the earliest published document; ties and missing dates go
 to the first document in load order (documents with a date come before those without).
 Documents are visited in that order; each one is compared only with the originals kept so
-far (greedy), so every duplicate points at an original it is itself similar to.
+far (greedy), so every duplicate points at an original it is itself similar to; among several
+matching originals the most similar (then the earliest) wins. ``duplicate_of`` always names a
+kept original: an exact copy of a near-duplicate points at that near-duplicate's original
+and is labelled "near" (with the same similarity).
+
+The LSH index uses a threshold 0.15 below the verified one, so pairs just above the threshold
+are rarely missed (on the BBC corpus the result equals an all-pairs computation).
+Shingle hashes are 32-bit and stable across runs (CRC-32 based, no Python ``hash()``).
 """
 
 from __future__ import annotations
