@@ -1,0 +1,383 @@
+"""annotate(): sentences, entities and sentence sentiment, cached incrementally on disk."""
+
+from __future__ import annotations
+
+import pickle
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+from analysis import annotate as annotate_mod
+from analysis._validate import document_text
+from analysis.annotate import annotate
+from analysis.annotations import ENTITY_COLUMNS, SENTENCE_COLUMNS, Annotations
+from analysis.errors import AnalysisInputError
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Fictional articles written for these tests.
+_ARTICLES = [
+    (
+        "Harbour council backs new ferry",
+        "The Lakeport council voted on Tuesday to fund a new ferry. Mayor Ellen Varga "
+        "said the vote was a great day for the town.\n\nCritics at the Lakeport Tribune "
+        "called the plan a terrible waste of money.",
+    ),
+    (
+        "Orbis Motors profits slump",
+        "Orbis Motors reported a 40% fall in profit for 2004. Chief executive Tom Brandt "
+        "blamed weak sales in Germany and France.\n\nShares fell 5% in Frankfurt.",
+    ),
+    (
+        "Record crowd cheers Millbrook United",
+        "More than 30,000 fans watched Millbrook United beat Castleford Rovers 3-1 on "
+        "Saturday. Striker Sam Okafor scored twice.\n\nManager Rita Holm praised her "
+        "wonderful team.",
+    ),
+    (
+        "Festival line-up announced",
+        "The Greenvale Festival will open in July with a concert by the Northern Strings. "
+        "Organisers said tickets sold out within an hour.",
+    ),
+    (
+        "Minister resigns over report",
+        "Transport minister Paul Hesketh resigned on Monday after a report by the National "
+        "Audit Office criticised his department. Prime Minister Anna Lind accepted the "
+        "resignation.\n\nMr Hesketh said he was sad but proud.",
+    ),
+    (
+        "Chip maker opens plant",
+        "Silica Works will open a plant in Dundee next year, creating 800 jobs. The "
+        "Scottish Executive welcomed the news.",
+    ),
+    ("Short note", "Nothing happened today."),
+    ("", "A story without a headline about Brussels and the European Union."),
+    (
+        "Storm closes airport",
+        "Heavy snow closed Bristol airport for six hours on Sunday. Hundreds of "
+        "passengers were stranded and angry.\n\nEasyJet cancelled 20 flights.",
+    ),
+    (
+        "Bank raises rates",
+        "The Bank of England raised interest rates to 4.75% on Thursday, the fifth rise "
+        "in a year. Economists at Barclays had expected the move.",
+    ),
+    (
+        "Film wins top prize",
+        "The Silent Orchard won the top prize at the Venice film festival. Director Ana "
+        "Ruiz thanked her cast.",
+    ),
+    (
+        "Rail strike called off",
+        "A planned rail strike in London was called off late on Friday after talks "
+        "between the RMT union and Network Rail.",
+    ),
+]
+
+
+def _corpus(n: int | None = None, prefix: str = "d") -> pd.DataFrame:
+    items = _ARTICLES if n is None else _ARTICLES[:n]
+    return pd.DataFrame(
+        {
+            "doc_id": [f"{prefix}{i}" for i in range(len(items))],
+            "title": [t for t, _ in items],
+            "text": [b for _, b in items],
+        }
+    )
+
+
+def _run(corpus, cache_dir, **kwargs) -> Annotations:
+    kwargs.setdefault("progress", False)
+    kwargs.setdefault("n_process", 1)
+    return annotate(corpus, cache_dir=cache_dir, **kwargs)
+
+
+def _bbc_sample(bbc_dir: Path, n: int) -> pd.DataFrame:
+    files = sorted(bbc_dir.glob("*/*.txt"))
+    step = max(1, len(files) // n)
+    rows = []
+    for path in files[::step][:n]:
+        raw = path.read_bytes()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            text = raw.decode("latin-1")
+        title, _, body = text.partition("\n")
+        rows.append({"doc_id": path.stem + path.parent.name, "title": title, "text": body.strip()})
+    return pd.DataFrame(rows)
+
+
+def _same(a: Annotations, b: Annotations) -> None:
+    pd.testing.assert_frame_equal(a.sentences, b.sentences)
+    pd.testing.assert_frame_equal(a.entities, b.entities)
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory) -> Annotations:
+    """The whole test corpus annotated once without any cache."""
+    return _run(_corpus(), False)
+
+
+def test_frames_follow_the_contract(clean):
+    corpus = _corpus()
+    assert list(clean.sentences.columns) == SENTENCE_COLUMNS
+    assert list(clean.entities.columns) == ENTITY_COLUMNS
+    assert clean.model.startswith("en_core_web_sm")
+    assert clean.lexicon.startswith("vaderSentiment ")
+    # Every document has sentences; rows come in corpus order.
+    order = {d: i for i, d in enumerate(corpus["doc_id"])}
+    assert set(clean.sentences["doc_id"]) == set(corpus["doc_id"])
+    positions = clean.sentences["doc_id"].map(order)
+    assert positions.is_monotonic_increasing
+    sent_ids = clean.sentences.groupby("doc_id")["sent_id"].agg(list)
+    assert all(ids == list(range(len(ids))) for ids in sent_ids)
+
+
+def test_sentence_text_is_the_span_and_scores_are_vader(clean):
+    texts = dict(zip(_corpus()["doc_id"], document_text(_corpus()), strict=True))
+    vader = SentimentIntensityAnalyzer()
+    for row in clean.sentences.itertuples():
+        assert texts[row.doc_id][row.start : row.end] == row.text
+        assert row.text == row.text.strip() and row.text
+        expected = vader.polarity_scores(row.text)
+        assert (row.neg, row.neu, row.pos, row.compound) == (
+            expected["neg"],
+            expected["neu"],
+            expected["pos"],
+            expected["compound"],
+        )
+
+
+def test_headline_and_paragraphs_are_separate_sentences(clean):
+    first = clean.sentences[clean.sentences["doc_id"] == "d0"]
+    assert first["text"].iloc[0] == "Harbour council backs new ferry"
+    assert "Critics at the Lakeport Tribune called the plan a terrible waste of money." in set(
+        first["text"]
+    )
+
+
+def test_entities_point_into_text_and_their_sentence(clean):
+    texts = dict(zip(_corpus()["doc_id"], document_text(_corpus()), strict=True))
+    sents = clean.sentences.set_index(["doc_id", "sent_id"])
+    assert len(clean.entities) > 20
+    for row in clean.entities.itertuples():
+        assert texts[row.doc_id][row.start : row.end] == row.text
+        sent = sents.loc[(row.doc_id, row.sent_id)]
+        assert sent["start"] <= row.start < sent["end"]
+    found = set(zip(clean.entities["text"], clean.entities["label"], strict=True))
+    assert ("Orbis Motors", "ORG") in found or ("Orbis Motors", "PERSON") in found
+    assert ("Germany", "GPE") in found
+
+
+def test_names_are_normalised(clean):
+    from analysis.normalize import normalize_entities
+
+    expected = normalize_entities(clean.entities.drop(columns="name"))
+    assert clean.entities["name"].tolist() == expected["name"].tolist()
+
+
+def test_second_run_is_served_from_cache(tmp_path, clean):
+    first = _run(_corpus(), tmp_path)
+    assert first.stats["n_annotated"] == len(_ARTICLES)
+    assert first.stats["n_cached"] == 0
+    second = _run(_corpus(), tmp_path)
+    assert second.stats["n_annotated"] == 0
+    assert second.stats["n_cached"] == len(_ARTICLES)
+    _same(second, clean)
+    _same(first, clean)
+
+
+def test_added_documents_only_are_annotated(tmp_path, clean):
+    _run(_corpus(5), tmp_path)
+    more = _run(_corpus(), tmp_path)
+    assert more.stats["n_cached"] == 5
+    assert more.stats["n_annotated"] == len(_ARTICLES) - 5
+    _same(more, clean)
+
+
+def test_duplicate_texts_are_annotated_once(tmp_path):
+    corpus = _corpus(3)
+    twin = corpus.iloc[[1]].assign(doc_id="copy-of-d1")
+    both = pd.concat([corpus, twin], ignore_index=True)
+    ann = _run(both, tmp_path)
+    assert ann.stats["n_docs"] == 4 and ann.stats["n_unique_texts"] == 3
+    assert ann.stats["n_annotated"] == 3
+    a = ann.sentences[ann.sentences["doc_id"] == "d1"].drop(columns="doc_id")
+    b = ann.sentences[ann.sentences["doc_id"] == "copy-of-d1"].drop(columns="doc_id")
+    pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True))
+    # The cache key is the text, not doc_id: renamed documents are cache hits.
+    renamed = _run(corpus.assign(doc_id=["x", "y", "z"]), tmp_path)
+    assert renamed.stats["n_annotated"] == 0
+    assert set(renamed.entities["doc_id"]) <= {"x", "y", "z"}
+
+
+def test_changed_alias_table_renormalises_without_annotating(tmp_path):
+    corpus = _corpus()
+    base = _run(corpus, tmp_path)
+    assert (base.entities["text"] == "Germany").any()
+    aliased = _run(corpus, tmp_path, aliases={"Germany": "Federal Republic of Germany"})
+    assert aliased.stats["n_annotated"] == 0
+    names = aliased.entities.loc[aliased.entities["text"] == "Germany", "name"]
+    assert set(names) == {"Federal Republic of Germany"}
+    pd.testing.assert_frame_equal(
+        aliased.entities.drop(columns="name"), base.entities.drop(columns="name")
+    )
+    memos = list(Path(base.stats["cache_dir"]).glob("names-*.parquet"))
+    assert len(memos) == 2
+
+
+def test_interrupted_run_resumes_where_it_stopped(tmp_path, monkeypatch, clean):
+    monkeypatch.setattr(annotate_mod, "PART_DOCS", 2)
+    monkeypatch.setattr(annotate_mod, "_CHUNK_DOCS", 2)
+    calls: list[int] = []
+
+    def interrupt(n_done):
+        calls.append(n_done)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(annotate_mod, "_after_part_written", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        _run(_corpus(), tmp_path)
+    assert calls == [2]
+    monkeypatch.setattr(annotate_mod, "_after_part_written", lambda n: None)
+    resumed = _run(_corpus(), tmp_path)
+    assert resumed.stats["n_cached"] == 2
+    assert resumed.stats["n_annotated"] == len(_ARTICLES) - 2
+    _same(resumed, clean)
+
+
+def test_corrupted_cache_file_is_rebuilt_with_warning(tmp_path, clean):
+    first = _run(_corpus(), tmp_path)
+    parts = sorted(Path(first.stats["cache_dir"]).glob("part-*.parquet"))
+    assert parts
+    parts[0].write_bytes(parts[0].read_bytes()[:100])
+    with pytest.warns(RuntimeWarning, match=parts[0].name):
+        again = _run(_corpus(), tmp_path)
+    assert again.stats["n_annotated"] == len(_ARTICLES)
+    _same(again, clean)
+    assert _run(_corpus(), tmp_path).stats["n_annotated"] == 0
+
+
+def test_no_cache_writes_nothing(tmp_path, monkeypatch, clean):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("NEWSDESK_CACHE_DIR", raising=False)
+    ann = _run(_corpus(), False)
+    assert ann.stats["cache_dir"] is None
+    assert list(tmp_path.iterdir()) == []
+    _same(ann, clean)
+
+
+def test_default_cache_dir_from_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("NEWSDESK_CACHE_DIR", str(tmp_path / "cache"))
+    ann = annotate(_corpus(2), progress=False, n_process=1)
+    assert Path(ann.stats["cache_dir"]).parent == tmp_path / "cache"
+
+
+def test_empty_texts_have_no_rows(tmp_path):
+    corpus = pd.DataFrame({"doc_id": ["e", "f"], "title": ["", None], "text": ["", "Hello."]})
+    ann = _run(corpus, tmp_path)
+    assert set(ann.sentences["doc_id"]) == {"f"}
+    assert ann.stats["n_unique_texts"] == 2
+
+
+def test_works_without_a_title_column(tmp_path):
+    corpus = _corpus(2).drop(columns="title")
+    ann = _run(corpus, tmp_path)
+    assert ann.sentences["start"].min() == 0
+    assert ann.sentences.iloc[0]["text"].startswith("The Lakeport council")
+
+
+def test_two_processes_give_the_same_result(tmp_path, clean):
+    ann = _run(_corpus(), tmp_path, n_process=2)
+    assert ann.stats["n_process"] == 2
+    _same(ann, clean)
+
+
+def test_a_loaded_model_can_be_passed(tmp_path, clean):
+    from analysis.models import load_model
+
+    ann = _run(_corpus(), tmp_path, model=load_model())
+    _same(ann, clean)
+
+
+@pytest.mark.parametrize(
+    ("corpus", "kwargs", "match"),
+    [
+        (pd.DataFrame({"doc_id": [], "text": []}), {}, "empty"),
+        (pd.DataFrame({"id": ["a"], "text": ["x"]}), {}, "doc_id"),
+        ("not a frame", {}, "DataFrame"),
+        (_corpus(1), {"engine": "spark"}, "engine"),
+        (_corpus(1), {"n_process": 0}, "n_process"),
+        (_corpus(1), {"batch_size": -1}, "batch_size"),
+        (_corpus(1), {"cache_dir": 3}, "cache_dir"),
+        (_corpus(1), {"model": 42}, "model"),
+        (pd.DataFrame({"doc_id": [None], "text": ["x"]}), {}, "doc_id"),
+    ],
+)
+def test_invalid_input(tmp_path, corpus, kwargs, match):
+    kwargs.setdefault("cache_dir", tmp_path)
+    with pytest.raises(AnalysisInputError, match=match):
+        annotate(corpus, progress=False, **kwargs)
+
+
+def test_sentence_scores_equal_vader_on_real_bbc_sentences(bbc_dir, tmp_path):
+    corpus = _bbc_sample(bbc_dir, 12)
+    ann = _run(corpus, tmp_path)
+    texts = dict(zip(corpus["doc_id"], document_text(corpus), strict=True))
+    vader = SentimentIntensityAnalyzer()
+    assert len(ann.sentences) > 100
+    assert (ann.sentences["compound"] != 0).mean() > 0.3
+    for row in ann.sentences.itertuples():
+        assert texts[row.doc_id][row.start : row.end] == row.text
+        assert vader.polarity_scores(row.text)["compound"] == row.compound
+        assert vader.polarity_scores(row.text)["neg"] == row.neg
+
+
+_WORKER = textwrap.dedent(
+    """
+    import pickle, sys
+    import pandas as pd
+    from analysis.annotate import annotate
+    corpus = pd.read_pickle(sys.argv[1])
+    ann = annotate(corpus, cache_dir=sys.argv[2], progress=False, n_process=1)
+    with open(sys.argv[3], "wb") as fh:
+        pickle.dump((ann.sentences, ann.entities, ann.stats), fh)
+    """
+)
+
+
+@pytest.mark.slow
+def test_concurrent_runs_share_the_cache_safely(tmp_path, clean):
+    script = tmp_path / "worker.py"
+    script.write_text(_WORKER)
+    full = _corpus()
+    halves = [full.iloc[:8], full.iloc[3:]]  # overlapping
+    procs = []
+    for i, part in enumerate(halves):
+        part.to_pickle(tmp_path / f"in{i}.pkl")
+        procs.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    str(script),
+                    str(tmp_path / f"in{i}.pkl"),
+                    str(tmp_path / "cache"),
+                    str(tmp_path / f"out{i}.pkl"),
+                ],
+                cwd=ROOT,
+            )
+        )
+    assert [p.wait(timeout=300) for p in procs] == [0, 0]
+    for i, part in enumerate(halves):
+        sentences, entities, _ = pickle.loads((tmp_path / f"out{i}.pkl").read_bytes())
+        expect = clean.for_documents(part["doc_id"])
+        pd.testing.assert_frame_equal(sentences, expect.sentences)
+        pd.testing.assert_frame_equal(entities, expect.entities)
+    after = _run(full, tmp_path / "cache")
+    assert after.stats["n_annotated"] == 0
+    _same(after, clean)

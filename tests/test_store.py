@@ -1,0 +1,240 @@
+"""The Parquet annotation store: keys, parts, atomic writes, corruption, compaction, memo."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from analysis import store as store_mod
+from analysis.errors import CacheError
+from analysis.store import (
+    ENTITY_KIND,
+    NAME_SCHEMA,
+    PART_SCHEMA,
+    SENTENCE_KIND,
+    TEXT_KIND,
+    AnnotationStore,
+    default_cache_dir,
+    fingerprint_of,
+    text_hash,
+)
+
+META = {"model": "test_model 1.0", "pipeline": "sentencizer+ner"}
+
+
+def _rows(key: str, n_sents: int = 2, label: str = "ORG") -> pa.Table:
+    """Raw rows of one fictional text: a text row, n sentences and one entity."""
+    cols: dict[str, list] = {name: [] for name in PART_SCHEMA.names}
+
+    def add(kind, sent_id, start, end, text, lab, score):
+        for name, value in zip(
+            PART_SCHEMA.names,
+            (key, kind, sent_id, start, end, text, lab, score, score, score, score),
+            strict=True,
+        ):
+            cols[name].append(value)
+
+    add(TEXT_KIND, None, 0, 10 * n_sents, None, None, None)
+    for i in range(n_sents):
+        add(SENTENCE_KIND, i, 10 * i, 10 * i + 9, f"sentence {i}", None, 0.1 * i)
+    add(ENTITY_KIND, 0, 0, 4, "Acme", label, None)
+    return pa.Table.from_pydict(cols, schema=PART_SCHEMA)
+
+
+def _keys(table: pa.Table) -> set[str]:
+    return set(table["hash"].to_pylist())
+
+
+def test_text_hash_is_content_key():
+    assert text_hash("Acme opens a plant.") == text_hash("Acme opens a plant.")
+    assert text_hash("Acme opens a plant.") != text_hash("Acme opens a plant. ")
+    assert len(text_hash("")) == 32
+    # Lone surrogates (seen in badly decoded feeds) hash instead of crashing.
+    assert text_hash("bad \udcff byte") != text_hash("bad  byte")
+
+
+def test_fingerprint_depends_on_meta_not_key_order():
+    assert fingerprint_of({"a": 1, "b": 2}) == fingerprint_of({"b": 2, "a": 1})
+    assert fingerprint_of({"a": 1}) != fingerprint_of({"a": 2})
+    one = AnnotationStore(None, meta=META)
+    other = AnnotationStore(None, meta={**META, "model": "test_model 1.1"})
+    assert one.fingerprint != other.fingerprint
+
+
+def test_write_then_read_only_wanted_texts(tmp_path):
+    store = AnnotationStore(tmp_path, meta=META)
+    assert store.folder == tmp_path / store.fingerprint
+    meta = json.loads((store.folder / "meta.json").read_text())
+    assert meta["model"] == META["model"] and meta["fingerprint"] == store.fingerprint
+    store.write(pa.concat_tables([_rows("a"), _rows("b", 3)]))
+    store.write(_rows("c"))
+    assert len(list(store.folder.glob("part-*.parquet"))) == 2
+    got = AnnotationStore(tmp_path, meta=META).read(["b", "c", "zzz"])
+    assert _keys(got) == {"b", "c"}
+    assert got.num_rows == _rows("b", 3).num_rows + _rows("c").num_rows
+    assert got.schema.equals(PART_SCHEMA)
+    assert AnnotationStore(tmp_path, meta=META).read([]).num_rows == 0
+
+
+def test_a_text_stored_twice_is_read_once(tmp_path):
+    store = AnnotationStore(tmp_path, meta=META)
+    store.write(_rows("a", 2))
+    store.write(_rows("a", 2))
+    got = store.read(["a"])
+    assert got.num_rows == _rows("a", 2).num_rows
+
+
+def test_other_fingerprint_is_a_cold_folder(tmp_path):
+    AnnotationStore(tmp_path, meta=META).write(_rows("a"))
+    other = AnnotationStore(tmp_path, meta={**META, "spacy": "9.9"})
+    assert other.read(["a"]).num_rows == 0
+
+
+def test_in_memory_store_writes_no_files(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    store = AnnotationStore(None, meta=META)
+    store.write(_rows("a"))
+    assert _keys(store.read(["a"])) == {"a"}
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"not a parquet file at all", b"PAR1\x00\x00garbage"],
+    ids=["garbage", "truncated"],
+)
+def test_corrupted_part_is_moved_aside_with_warning(tmp_path, content):
+    store = AnnotationStore(tmp_path, meta=META)
+    good = store.write(_rows("a"))
+    bad = store.folder / "part-99999999999999999999-broken.parquet"
+    bad.write_bytes(content)
+    with pytest.warns(RuntimeWarning, match="part-99999999999999999999-broken.parquet"):
+        got = store.read(["a", "b"])
+    assert _keys(got) == {"a"}
+    assert not bad.exists()
+    assert list((store.folder / "corrupt").iterdir())
+    assert good.exists()
+
+
+def test_truncated_real_part_is_detected(tmp_path):
+    store = AnnotationStore(tmp_path, meta=META)
+    path = store.write(_rows("a", 50))
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.warns(RuntimeWarning, match=path.name):
+        assert store.read(["a"]).num_rows == 0
+
+
+def test_foreign_schema_is_moved_aside(tmp_path):
+    store = AnnotationStore(tmp_path, meta=META)
+    foreign = store.folder / "part-00000000000000000001-foreign.parquet"
+    pq.write_table(pa.table({"hash": ["a"], "something": [1]}), foreign)
+    with pytest.warns(RuntimeWarning, match="unexpected schema"):
+        assert store.read(["a"]).num_rows == 0
+    assert not foreign.exists()
+
+
+def test_failed_write_leaves_no_file(tmp_path, monkeypatch):
+    store = AnnotationStore(tmp_path, meta=META)
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(store_mod.pq, "write_table", broken)
+    with pytest.raises(CacheError, match="disk full"):
+        store.write(_rows("a"))
+    assert list(store.folder.glob("part-*")) == []
+    assert list(store.folder.glob(".*.tmp")) == []
+
+
+def test_orphaned_temp_files_are_cleaned_by_next_writer(tmp_path):
+    store = AnnotationStore(tmp_path, meta=META)
+    orphan = store.folder / ".part-123.parquet.abc.tmp"
+    orphan.write_bytes(b"half a file from a killed run")
+    store.write(_rows("a"))
+    assert not orphan.exists()
+    assert _keys(store.read(["a"])) == {"a"}
+
+
+def test_compaction_merges_parts_and_drops_copies(tmp_path, monkeypatch):
+    monkeypatch.setattr(store_mod, "COMPACT_AFTER_PARTS", 3)
+    store = AnnotationStore(tmp_path, meta=META)
+    for key in ["a", "b", "a", "c"]:
+        store.write(_rows(key))
+    parts = list(store.folder.glob("part-*.parquet"))
+    assert len(parts) == 1
+    table = pq.read_table(parts[0])
+    assert table.num_rows == 3 * _rows("a").num_rows
+    assert _keys(store.read(["a", "b", "c"])) == {"a", "b", "c"}
+    store.write(_rows("d"))  # later parts sort after the compacted one
+    assert _keys(store.read(["a", "d"])) == {"a", "d"}
+
+
+def test_names_memo_per_alias_fingerprint(tmp_path):
+    store = AnnotationStore(tmp_path, meta=META)
+    assert store.read_names("fp1").num_rows == 0
+    first = pa.table(
+        {"hash": ["a", "a"], "start": [0, 5], "name": ["Acme", "Bolt"]}, schema=NAME_SCHEMA
+    )
+    store.add_names("fp1", first)
+    store.add_names("fp1", pa.table({"hash": ["b"], "start": [1], "name": ["C"]}))
+    # Re-adding a text replaces its rows instead of duplicating them.
+    store.add_names("fp1", pa.table({"hash": ["a"], "start": [0], "name": ["Acme Corp"]}))
+    got = store.read_names("fp1").to_pylist()
+    assert sorted((r["hash"], r["start"], r["name"]) for r in got) == [
+        ("a", 0, "Acme Corp"),
+        ("b", 1, "C"),
+    ]
+    assert store.read_names("fp2").num_rows == 0
+    assert (store.folder / "names-fp1.parquet").is_file()
+
+
+def test_corrupted_names_memo_is_rebuilt(tmp_path):
+    store = AnnotationStore(tmp_path, meta=META)
+    (store.folder / "names-fp1.parquet").write_bytes(b"junk")
+    with pytest.warns(RuntimeWarning, match="names-fp1.parquet"):
+        assert store.read_names("fp1").num_rows == 0
+
+
+def test_clear_removes_the_fingerprint_folder(tmp_path):
+    store = AnnotationStore(tmp_path, meta=META)
+    store.write(_rows("a"))
+    store.clear()
+    assert not store.folder.exists()
+
+
+def test_default_cache_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("NEWSDESK_CACHE_DIR", str(tmp_path / "env-cache"))
+    assert default_cache_dir() == tmp_path / "env-cache"
+    monkeypatch.delenv("NEWSDESK_CACHE_DIR")
+    project = tmp_path / "project"
+    (project / "notebooks").mkdir(parents=True)
+    (project / "pyproject.toml").write_text("[project]\nname='x'\n")
+    monkeypatch.chdir(project / "notebooks")
+    assert default_cache_dir() == project / "data" / ".cache" / "annotations"
+
+
+def test_unusable_cache_dir_is_a_cache_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(CacheError, match="cache_dir"):
+        AnnotationStore(blocker / "sub", meta=META)
+
+
+def test_parts_are_written_atomically_by_rename(tmp_path, monkeypatch):
+    store = AnnotationStore(tmp_path, meta=META)
+    seen: list[tuple[str, str]] = []
+    real_replace = os.replace
+
+    def spy(src, dst):
+        seen.append((Path(src).name, Path(dst).name))
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(store_mod.os, "replace", spy)
+    path = store.write(_rows("a"))
+    assert any(dst == path.name and src.endswith(".tmp") for src, dst in seen)
