@@ -91,10 +91,18 @@ def token_pattern(*, numbers: bool = False, punctuation: bool = False, min_lengt
         )
     char = _ALNUM if numbers else _LETTER
     join = _JOIN_NUMBER if numbers else _JOIN_WORD
-    length = "" if min_length == 1 else rf"(?=(?:(?:{join})?{char}){{{min_length - 1}}})"
     # The first letter comes first so that the regex engine can scan for it quickly; then:
-    # not inside a word, not the "s" of a skipped possessive, long enough, the rest.
-    word = rf"{char}(?<!\w\w)(?<!\w{_APOSTROPHE}\w){length}{char}*(?:{join}{char}+)*\b"
+    # not inside a word, and not the "s" of a skipped possessive.
+    first = rf"{char}(?<!\w\w)(?<!\w{_APOSTROPHE}\w)"
+    # One or more further letters (the form of this group is what makes it fast).
+    rest = rf"(?:{char}+(?:{join}{char}+)*|(?:{join}{char}+)+)"
+    if min_length == 1:
+        word = rf"{first}{rest}?\b"
+    elif min_length == 2:
+        word = rf"{first}{rest}\b"
+    else:
+        length = rf"(?=(?:(?:{join})?{char}){{{min_length - 1}}})"
+        word = rf"{first}{length}{rest}\b"
     if punctuation:
         return rf"(?u){word}|[^\w\s]"
     return rf"(?u){word}"

@@ -292,7 +292,7 @@ def _period_start(dates: pd.Series, freq: str) -> pd.Series:
     wall = dates.dt.tz_localize(None) if tz is not None else dates
     wall = wall.astype("datetime64[ns]").dt.normalize()
     if freq == "week":
-        wall = wall - pd.to_timedelta(wall.dt.dayofweek, unit="D")
+        wall = wall - pd.to_timedelta(wall.dt.day_of_week, unit="D")
     elif freq == "month":
         wall = wall - pd.to_timedelta(wall.dt.day - 1, unit="D")
     if tz is not None:
@@ -475,23 +475,27 @@ def _query_regex(query: str, *, regex: bool, case_sensitive: bool, func: str) ->
 
 
 def _left_words(text: str, start: int, window: int) -> str:
+    """The ``window`` words before ``start`` (plus any chunk glued to the hit, like a quote)."""
     if window == 0:
         return ""
-    lo = max(0, start - 40 * window)
+    need = window + (start > 0 and not text[start - 1].isspace())
+    lo = max(0, start - 40 * need)
     words = text[lo:start].split()
-    if len(words) <= window and lo > 0:
+    if len(words) <= need and lo > 0:
         words = text[:start].split()
-    return " ".join(words[-window:])
+    return " ".join(words[-need:])
 
 
 def _right_words(text: str, end: int, window: int) -> str:
+    """The ``window`` words after ``end`` (plus any chunk glued to the hit, like a full stop)."""
     if window == 0:
         return ""
-    hi = end + 40 * window
+    need = window + (end < len(text) and not text[end].isspace())
+    hi = end + 40 * need
     words = text[end:hi].split()
-    if len(words) <= window and hi < len(text):
+    if len(words) <= need and hi < len(text):
         words = text[end:].split()
-    return " ".join(words[:window])
+    return " ".join(words[:need])
 
 
 def kwic(
@@ -515,7 +519,8 @@ def kwic(
         corpus: A corpus DataFrame with ``doc_id`` and ``text`` (``title``,
             ``published`` and ``source`` are copied when present).
         query: The word, phrase or pattern.
-        window: Number of words shown on each side (white space is normalised).
+        window: Number of words shown on each side (white space is normalised;
+            punctuation glued to the keyword, as in "rates.", is shown in addition).
         case_sensitive: Match case exactly (default: ignore case).
         regex: Treat ``query`` as a regular expression.
 

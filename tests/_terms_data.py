@@ -1,0 +1,92 @@
+"""Test data for the term analyses: a tiny hand-checkable corpus and a BBC reader.
+
+The BBC corpus is read here directly (title = first line, category = folder, UTF-8 with
+a Latin-1 fallback) so the term tests do not depend on analysis.corpus.load_corpus.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import pandas as pd
+
+# Original sentences written for these tests.
+SMALL_DOCS = [
+    # doc_id, title, text, source, category, published
+    (
+        "a",
+        "Rates rise again",
+        "The Bank of England raised interest rates. Interest  rates\nrose to 5%. "
+        "Blair's government didn't comment.",
+        "wire",
+        "economy",
+        "2026-10-05T09:00:00Z",
+    ),
+    (
+        "b",
+        "Striker scores",
+        "The striker scored twice. Strikes by workers hit the club's bus. "
+        "The striker's goal won the match.",
+        "wire",
+        "sport",
+        "2026-10-06T18:30:00Z",
+    ),
+    (
+        "c",
+        "",
+        "Interest rates and the striker.",
+        "paper",
+        None,
+        "2026-09-21T07:00:00Z",
+    ),
+    (
+        "d",
+        "Quiet day",
+        "Nothing happened.",
+        "paper",
+        "economy",
+        None,
+    ),
+]
+
+# A small stop-word list so that hand counts do not depend on spaCy's list.
+SMALL_STOP = {"the", "of", "to", "by", "and", "again"}
+
+
+def small_corpus() -> pd.DataFrame:
+    df = pd.DataFrame(
+        SMALL_DOCS, columns=["doc_id", "title", "text", "source", "category", "published"]
+    )
+    df["published"] = pd.to_datetime(df["published"], utc=True)
+    return df
+
+
+@functools.cache
+def _read_bbc(bbc_dir: str) -> pd.DataFrame:
+    rows = []
+    for path in sorted(Path(bbc_dir).glob("*/*.txt")):
+        raw = path.read_bytes()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            text = raw.decode("latin-1")
+        title, _, body = text.partition("\n")
+        rows.append(
+            {
+                "doc_id": f"{path.parent.name}/{path.stem}",
+                "title": title.strip(),
+                "text": body.strip(),
+                "source": "bbc",
+                "category": path.parent.name,
+                "published": pd.NaT,
+            }
+        )
+    df = pd.DataFrame(rows)
+    df["published"] = pd.to_datetime(df["published"], utc=True)
+    return df
+
+
+def read_bbc(bbc_dir: Path) -> pd.DataFrame:
+    """The BBC corpus (a fresh copy each call; the parsed files are cached)."""
+    return _read_bbc(str(bbc_dir)).copy()

@@ -1,0 +1,189 @@
+"""Tests for analysis._tokenize: the token pattern, stop words, n-grams, sklearn parity."""
+
+from __future__ import annotations
+
+import re
+import warnings
+
+import pytest
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from analysis._tokenize import (
+    CONTRACTIONS,
+    TOKEN_PATTERN,
+    count_vectorizer_options,
+    default_stopwords,
+    token_pattern,
+    tokenize,
+)
+from analysis.errors import AnalysisInputError
+
+TEXTS = [
+    "Blair's party didn't say 'I am happy,' o'neill said. Rock 'n' roll!",
+    "It’s O’Neill’s car: an mp3 player, 3bn dollars, 3.5% and 1,000 people in 2005.",
+    "Players' union: the UN's envoy, the A-team and e-mail; x' y",
+    "Ça a été l'été à Zürich. Les élèves d'aujourd'hui",
+    "",
+    "  \n\t ",
+]
+
+
+def findall(text: str, **kw) -> list[str]:
+    return re.findall(token_pattern(**kw), text)
+
+
+def test_default_pattern_words_and_apostrophes():
+    assert findall("blair's party didn't say o'neill rock'n'roll") == [
+        "blair",
+        "party",
+        "didn't",
+        "say",
+        "o'neill",
+        "rock'n'roll",
+    ]
+    # curly apostrophes behave like straight ones
+    assert findall("it’s o’neill’s") == ["it", "o’neill"]
+    # plural possessive: the trailing apostrophe is not part of the word
+    assert findall("players' union") == ["players", "union"]
+    # British single quotes around a quotation do not hide its first or last word
+    assert findall("'we are happy,' he said") == ["we", "are", "happy", "he", "said"]
+
+
+def test_default_pattern_skips_digits_short_words_and_punctuation():
+    assert findall("an mp3 player, 3bn dollars, 3.5% in 2005 a b") == [
+        "an",
+        "player",
+        "dollars",
+        "in",
+    ]
+    assert token_pattern() == TOKEN_PATTERN
+
+
+def test_min_length_counts_letters_not_apostrophes():
+    assert findall("a bb ccc o'x", min_length=1) == ["a", "bb", "ccc", "o'x"]
+    assert findall("a bb ccc o'x", min_length=2) == ["bb", "ccc", "o'x"]
+    assert findall("a bb ccc o'x dddd", min_length=3) == ["ccc", "dddd"]
+    assert findall("a bb ccc o'x dddd", min_length=4) == ["dddd"]
+    # the "s" of a dropped possessive never comes back as a word
+    assert findall("blair's", min_length=1) == ["blair"]
+
+
+def test_numbers_option():
+    assert findall("an mp3 player, 3bn, 3.5% and 1,000 in 2005. a,b 7", numbers=True) == [
+        "an",
+        "mp3",
+        "player",
+        "3bn",
+        "3.5",
+        "and",
+        "1,000",
+        "in",
+        "2005",
+    ]
+    assert findall("7 x", numbers=True, min_length=1) == ["7", "x"]
+
+
+def test_punctuation_option():
+    assert findall("Hi, you! (ok)", punctuation=True) == ["Hi", ",", "you", "!", "(", "ok", ")"]
+
+
+def test_tokenize_lowercases_removes_stopwords_then_ngrams():
+    text = "The Bank of England's interest rate"
+    assert tokenize(text) == ["bank", "england", "interest", "rate"]
+    assert tokenize(text, ngram_range=(2, 2)) == [
+        "bank england",
+        "england interest",
+        "interest rate",
+    ]
+    assert tokenize(text, ngram_range=(3, 3), stopwords=None) == [
+        "the bank of",
+        "bank of england",
+        "of england interest",
+        "england interest rate",
+    ]
+    assert tokenize("The BANK", lowercase=False, stopwords={"The"}) == ["BANK"]
+    assert tokenize("a b", ngram_range=(2, 2)) == []  # one-letter words are not tokens
+
+
+def test_default_stopwords_are_spacy_plus_contractions():
+    sw = default_stopwords()
+    assert set(STOP_WORDS) <= sw
+    assert sw >= CONTRACTIONS
+    assert {"don't", "didn't", "we're", "i'm", "can't", "won't", "don’t"} <= CONTRACTIONS
+    assert tokenize("I don't think we're done, it's true", stopwords="spacy") == [
+        "don't",
+        "think",
+        "we're",
+        "true",
+    ]
+    assert tokenize("I don't think we're done, it's true") == ["think", "true"]
+
+
+def test_custom_stopwords_are_lowercased_when_lowercasing():
+    assert tokenize("Alpha beta GAMMA", stopwords=["ALPHA", "Gamma"]) == ["beta"]
+    assert tokenize("Alpha beta GAMMA", stopwords=["ALPHA"], lowercase=False) == [
+        "Alpha",
+        "beta",
+        "GAMMA",
+    ]
+    assert tokenize("the cat", stopwords=None) == ["the", "cat"]
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"stopwords": "french"}, "stopwords='french'"),
+        ({"stopwords": 3}, "stopwords=3"),
+        ({"stopwords": ["ok", 5]}, "must be strings"),
+        ({"ngram_range": (0, 1)}, "ngram_range"),
+        ({"ngram_range": (2, 1)}, "ngram_range"),
+        ({"ngram_range": (1.0, 2)}, "ngram_range"),
+        ({"ngram_range": (True, 2)}, "ngram_range"),
+        ({"ngram_range": 2}, "ngram_range"),
+        ({"ngram_range": (1, 2, 3)}, "ngram_range"),
+        ({"min_length": 0}, "min_length=0"),
+        ({"min_length": 2.0}, "min_length"),
+    ],
+)
+def test_bad_options_raise_clear_errors(kwargs, match):
+    with pytest.raises(AnalysisInputError, match=re.escape(match)):
+        tokenize("some text", **kwargs)
+
+
+def test_tokenize_rejects_non_strings():
+    with pytest.raises(AnalysisInputError, match="must be a str"):
+        tokenize(["a list"])  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"ngram_range": (1, 2)},
+        {"ngram_range": (2, 3)},
+        {"stopwords": None, "ngram_range": (1, 3)},
+        {"stopwords": "spacy"},
+        {"numbers": True, "ngram_range": (1, 2)},
+        {"punctuation": True, "min_length": 1},
+        {"min_length": 3, "lowercase": False, "stopwords": ["The", "and"]},
+    ],
+)
+def test_same_terms_as_countvectorizer_analyzer(options):
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # stop words the pattern cannot yield
+        analyzer = CountVectorizer(**count_vectorizer_options(**options)).build_analyzer()
+        for text in TEXTS:
+            assert tokenize(text, **options) == analyzer(text)
+
+
+def test_count_vectorizer_options_shape():
+    opts = count_vectorizer_options(ngram_range=(1, 2), stopwords=None)
+    assert opts == {
+        "token_pattern": TOKEN_PATTERN,
+        "lowercase": True,
+        "stop_words": None,
+        "ngram_range": (1, 2),
+    }
+    assert set(count_vectorizer_options()["stop_words"]) == default_stopwords()
