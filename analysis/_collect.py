@@ -141,6 +141,8 @@ def collect(
                 e.detail = f"metadata sidecar not used (sidecar={sidecar!r})"
     if frame is None and root.is_file():
         entries = [e for e in entries if e.kind == "document"]  # neighbours are not inputs
+    # An explicit sidecar is the only one; auto-detected ones: the deepest folder's wins.
+    sidecars.sort(key=lambda sc: -len(PurePosixPath(sc.folder).parts))
 
     by_name: dict[str, list[str]] = {}
     for e in entries:

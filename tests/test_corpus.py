@@ -656,3 +656,14 @@ def test_sample_corpus(sample_dir):
 
     assert not any(is_footer_line(line) for t in df["text"] for line in t.split("\n"))
     assert df["doc_id"].is_unique
+
+
+def test_nested_sidecar_is_more_specific(txt_corpus):
+    write(txt_corpus / "metadata.csv", "file,source\nlocal/001.txt,Root\ntransport/001.txt,Root\n")
+    write(
+        txt_corpus / "local" / "metadata.json", json.dumps([{"file": "001.txt", "source": "Local"}])
+    )
+    df = load(txt_corpus)
+    assert df["source"].tolist() == ["Local", pd.NA, "Root"]
+    rep = load_report(df).files.set_index("path")
+    assert rep.loc["local/metadata.json", "reason"] == "sidecar"
