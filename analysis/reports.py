@@ -24,8 +24,8 @@ import json
 import logging
 import os
 import re
+import secrets
 import sys
-import tempfile
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -57,7 +57,10 @@ REPORTS: tuple[str, ...] = ("term_frequency", "entity_cooccurrence", "sentiment"
 #: Notebooks in the notebooks folder that are not reports.
 NOT_REPORTS = frozenset({"explore"})
 #: Parameters holding a path: a relative value is resolved against the caller's folder.
-PATH_PARAMETERS = frozenset({"corpus", "cache_dir", "aliases", "sidecar"})
+PATH_PARAMETERS = frozenset({"corpus", "cache_dir", "aliases", "sidecar", "output_dir"})
+#: A notebook parameter that, when declared and not given, receives the run folder (for
+#: files a report writes beside its HTML, e.g. the entity network).
+OUTPUT_DIR_PARAMETER = "output_dir"
 #: The kernel used when the notebook names a kernelspec that is not installed.
 FALLBACK_KERNEL = "python3"
 
@@ -351,6 +354,8 @@ def _plan(
     out_dir = _inside(root, root / run_date, "run folder")
     for suffix in (".ipynb", ".html", ".json"):
         _inside(root, out_dir / f"{name}{suffix}", "output file")
+    if OUTPUT_DIR_PARAMETER in declared and OUTPUT_DIR_PARAMETER not in values:
+        values[OUTPUT_DIR_PARAMETER] = str(out_dir)
     return _Plan(
         name=name,
         notebook=notebook,
@@ -373,14 +378,19 @@ def _default_title(name: str) -> str:
 # --------------------------------------------------------------------------- writing
 
 
+def _temp_name(path: Path, suffix: str = ".tmp") -> Path:
+    """A hidden, unique name beside ``path`` (same filesystem, so os.replace is atomic)."""
+    return path.with_name(f".{path.stem}.{os.getpid()}.{secrets.token_hex(4)}{suffix}")
+
+
 def _atomic_write(path: Path, data: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = _temp_name(path)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        with open(tmp, "x", encoding="utf-8") as fh:  # normal permissions (umask), not 0600
             fh.write(data)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 
@@ -509,10 +519,7 @@ def _run_locked(plan: _Plan, *, progress: bool, timeout: float | None, quiet: bo
         pm_logger.addFilter(_PAPERMILL_FILTER)
     final_ipynb = plan.out_dir / f"{plan.name}.ipynb"
     final_html = plan.out_dir / f"{plan.name}.html"
-    fd, tmp_name = tempfile.mkstemp(dir=plan.out_dir, prefix=f".{plan.name}.", suffix=".tmp.ipynb")
-    os.close(fd)
-    tmp_ipynb = Path(tmp_name)
-    tmp_ipynb.unlink()
+    tmp_ipynb = _temp_name(final_ipynb, ".tmp.ipynb")
     started = dt.datetime.now(dt.UTC).astimezone()
     t0 = time.perf_counter()
     error: str | None = None

@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import os
 import shutil
+import stat
 import sys
 from pathlib import Path
 
@@ -73,7 +74,19 @@ def test_available_reports_excludes_explore():
 
 def test_report_parameters_read_union_annotations_papermill_misses():
     params = report_parameters("tiny", notebooks_dir=FIXTURES)
-    assert list(params) == ["corpus", "start", "window", "sources", "query", "top", "ratio", "flag"]
+    assert list(params) == [
+        "corpus",
+        "start",
+        "window",
+        "sources",
+        "query",
+        "top",
+        "ratio",
+        "flag",
+        "output_dir",
+    ]
+    assert params["output_dir"].type == "Optional[str]"
+    assert params["output_dir"].accepts(None) and params["output_dir"].accepts("x")
     assert params["start"].type == "str | None"
     assert params["start"].help == "first day, YYYY-MM-DD"
     assert params["top"].default == 20
@@ -324,9 +337,14 @@ def test_run_tiny_writes_html_ipynb_record_and_index(tmp_path):
     assert "<script src=" not in html  # no CDN scripts: self-contained
     nb = nbformat.read(result.notebook_path, as_version=4)
     assert any("injected-parameters" in c.metadata.get("tags", []) for c in nb.cells)
+    assert (day / "tiny_side_file.txt").read_text() == "side file"  # output_dir = run folder
+    umask = os.umask(0)
+    os.umask(umask)
+    for path in (result.html_path, result.notebook_path, day / "tiny.json", root / "index.html"):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask, path  # readable by a web server
     record = json.loads((day / "tiny.json").read_text())
     assert record["status"] == "ok"
-    assert record["parameters"] == {"top": 7, "sources": ["x", "y"]}
+    assert record["parameters"] == {"top": 7, "sources": ["x", "y"], "output_dir": str(day)}
     assert record["corpus_fingerprint"] == _fingerprint_path(FIXTURES / "sample_corpus")
     index = (root / "index.html").read_text()
     assert 'href="2026-01-02/tiny.html"' in index and 'href="2026-01-02/tiny.ipynb"' in index

@@ -115,7 +115,12 @@ def test_run_schedule_continues_after_failure_and_resolves_paths(tmp_path):
     results = run_schedule(path, run_date="2026-02-03", progress=False)
     assert [r.status for r in results] == ["failed", "ok"]
     tiny = results[1]
-    assert tiny.parameters == {"corpus": str(tmp_path / "corpus"), "top": 4, "window": "7d"}
+    assert tiny.parameters == {
+        "corpus": str(tmp_path / "corpus"),
+        "top": 4,
+        "window": "7d",
+        "output_dir": str(tmp_path / "out" / "2026-02-03"),
+    }
     html = tiny.html_path.read_text()
     assert "TINY_OUTPUT files=3 top=4 window=7d" in html
     assert "<title>Tiny &lt;b&gt;title&lt;/b&gt;</title>" in html
