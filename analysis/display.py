@@ -11,12 +11,16 @@ The ``*_html`` functions return :class:`Html` (a ``str`` that Jupyter displays a
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import html
 import io
+import os
 import platform
-from collections.abc import Mapping, Sequence
+import urllib.parse
+from collections.abc import Iterator, Mapping, Sequence
 from importlib import metadata
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
@@ -25,11 +29,13 @@ import pandas as pd
 __all__ = [
     "Html",
     "figure_html",
+    "file_link_html",
     "heading_html",
     "kwic_html",
     "message_html",
     "report_footer",
     "report_header",
+    "report_section",
     "show",
     "show_figure",
     "show_heading",
@@ -41,29 +47,34 @@ __all__ = [
 
 ELLIPSIS = "…"
 
+# Selectors repeat a class (".nd-table.nd-table") to outrank JupyterLab's
+# ":not(.jp-RenderedMarkdown).jp-RenderedHTMLCommon td" (right-aligned cells) in the HTML export.
+
 _STYLE = """<style>
-.nd-table{border-collapse:collapse;table-layout:auto;width:auto;max-width:100%;
- font-size:13px;margin:0.4em 0 1em 0}
-.nd-table caption{caption-side:top;text-align:left;font-weight:600;padding:2px 0 6px 0}
-.nd-table th,.nd-table td{border:1px solid #d0d7de;padding:3px 7px;vertical-align:top;
- text-align:left;white-space:normal;overflow-wrap:anywhere;word-break:break-word;max-width:32em}
-.nd-table th{background:#f3f5f7}
-.nd-table td.nd-num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
-.nd-table tr:nth-child(even) td{background:#fafbfc}
-.nd-note{color:#57606a;font-size:12px;margin:-0.6em 0 1em 0}
-.nd-msg{border-left:4px solid #0969da;background:#f0f6fc;padding:8px 12px;margin:0.6em 0}
-.nd-msg.nd-warning{border-color:#bf8700;background:#fff8c5}
-.nd-msg.nd-error{border-color:#cf222e;background:#ffebe9}
-.nd-fig{margin:0.6em 0 1.2em 0}
-.nd-fig img{max-width:100%;height:auto}
-.nd-fig figcaption{color:#57606a;font-size:12px}
-.nd-header{border:1px solid #d0d7de;border-radius:6px;padding:10px 16px;margin:0 0 1em 0}
-.nd-header h1{font-size:1.6em;margin:0 0 0.3em 0}
-.nd-header dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px;margin:0}
-.nd-header dt{font-weight:600}
-.nd-header dd{margin:0;overflow-wrap:anywhere}
-.nd-kwic td.nd-left{text-align:right}
-.nd-kwic td.nd-kw{font-weight:700;white-space:nowrap;text-align:center}
+table.nd-table{border-collapse:collapse;table-layout:auto;width:auto;max-width:100%;
+ font-size:13px;margin:0.2em 0 1em 0}
+table.nd-table.nd-table>thead>tr>th,table.nd-table.nd-table>tbody>tr>td{border:1px solid #d0d7de;
+ padding:3px 7px;vertical-align:top;text-align:left;white-space:normal;
+ overflow-wrap:anywhere;word-break:break-word;max-width:32em}
+table.nd-table.nd-table>thead>tr>th{background:#f3f5f7;font-weight:600}
+table.nd-table.nd-table>tbody>tr>td.nd-num{text-align:right;white-space:nowrap;
+ font-variant-numeric:tabular-nums}
+table.nd-table.nd-table>tbody>tr:nth-child(even)>td{background:#fafbfc}
+table.nd-kwic.nd-table>tbody>tr>td.nd-left{text-align:right}
+table.nd-kwic.nd-table>tbody>tr>td.nd-kw{font-weight:700;white-space:nowrap;text-align:center}
+p.nd-caption{font-weight:600;margin:0.8em 0 0.2em 0}
+p.nd-note{color:#57606a;font-size:12px;margin:-0.6em 0 1em 0}
+div.nd-msg{border-left:4px solid #0969da;background:#f0f6fc;padding:8px 12px;margin:0.6em 0}
+div.nd-msg.nd-warning{border-color:#bf8700;background:#fff8c5}
+div.nd-msg.nd-error{border-color:#cf222e;background:#ffebe9}
+figure.nd-fig{margin:0.6em 0 1.2em 0}
+figure.nd-fig img{max-width:100%;height:auto}
+figure.nd-fig figcaption{color:#57606a;font-size:12px}
+header.nd-header{border:1px solid #d0d7de;border-radius:6px;padding:10px 16px;margin:0 0 1em 0}
+header.nd-header h1{font-size:1.5em;margin:0 0 0.4em 0}
+header.nd-header dl{display:grid;grid-template-columns:max-content 1fr;gap:3px 16px;margin:0}
+header.nd-header dt{font-weight:600;white-space:nowrap;margin:0}
+header.nd-header dd{margin:0;overflow-wrap:anywhere}
 </style>"""
 
 
@@ -105,16 +116,22 @@ def _format_cell(value: Any, *, float_digits: int) -> tuple[str, bool]:
     if isinstance(value, float | np.floating):
         if np.isnan(value):
             return "", True
+        if np.isinf(value):
+            return ("∞" if value > 0 else "-∞"), True
         if float(value).is_integer() and abs(value) >= 1000:
             return f"{value:,.0f}", True
+        if value != 0 and abs(value) < 0.5 * 10**-float_digits:
+            return f"{value:.1e}", True  # e.g. small p-values: 3.2e-07, not 0.000
         return f"{value:.{float_digits}f}", True
     if isinstance(value, pd.Timestamp | dt.datetime):
         ts = pd.Timestamp(value)
         if ts == ts.normalize():
             return ts.strftime("%Y-%m-%d"), False
         return ts.strftime("%Y-%m-%d %H:%M"), False
-    if isinstance(value, list | tuple | set | frozenset):
-        return ", ".join(str(v) for v in value), False
+    if isinstance(value, list | tuple | set | frozenset | np.ndarray):
+        items = [v.get("text", v) if isinstance(v, Mapping) else v for v in value]
+        sep = " | " if any(isinstance(v, Mapping) for v in value) else ", "
+        return sep.join(" ".join(str(v).split()) for v in items), False
     return str(value), False
 
 
@@ -155,10 +172,11 @@ def table_html(
         df = df.reset_index()
     n_total = len(df)
     shown = df if max_rows is None else df.head(max_rows)
-    parts = [_STYLE, '<table class="nd-table">']
+    parts = [_STYLE]
     if caption:
-        parts.append(f"<caption>{_esc(caption)}</caption>")
-    parts.append("<thead><tr>")
+        parts.append(f'<p class="nd-caption">{_esc(caption)}</p>')
+    label = f' aria-label="{_esc(caption)}"' if caption else ""
+    parts.append(f'<table class="nd-table"{label}><thead><tr>')
     parts.extend(f"<th>{_esc(_truncate(str(c), max_colwidth))}</th>" for c in shown.columns)
     parts.append("</tr></thead><tbody>")
     for row in shown.itertuples(index=False, name=None):
@@ -289,6 +307,44 @@ def show_heading(text: str, *, level: int = 2) -> None:
     show(heading_html(text, level=level))
 
 
+def file_link_html(path: str | os.PathLike[str], *, text: str | None = None) -> Html:
+    """A message linking a file written beside the report (the link is its bare file name).
+
+    Example:
+        >>> file_link_html("reports/2026-09-07/entity_network.gexf", text="Network for Gephi")
+    """
+    name = Path(path).name
+    href = urllib.parse.quote(name)
+    label = _esc(text or "File written")
+    return Html(
+        f'{_STYLE}<div class="nd-msg" role="note">{label}: '
+        f'<a href="{_esc(href)}" download>{_esc(name)}</a></div>'
+    )
+
+
+@contextlib.contextmanager
+def report_section(corpus: pd.DataFrame | None = None) -> Iterator[None]:
+    """Run one report section; a :class:`~analysis.errors.NewsdeskError` becomes a message.
+
+    When ``corpus`` is given and empty, the section shows "no documents" once and any
+    error from analysing nothing is not shown. Other exceptions (bugs) propagate.
+
+    Example:
+        >>> with report_section(docs):
+        ...     show_table(term_frequencies(docs, top=20))
+    """
+    from analysis.errors import NewsdeskError
+
+    empty = corpus is not None and len(corpus) == 0
+    if empty:
+        show_message("Nothing to show: no documents match the selected filters.")
+    try:
+        yield
+    except NewsdeskError as exc:
+        if not empty:
+            show_message(f"This section could not be computed: {exc}", kind="warning")
+
+
 # ----------------------------------------------------------------------------------------- KWIC
 
 
@@ -325,10 +381,14 @@ def kwic_html(
     """
     n_total = len(hits)
     shown = hits if max_rows is None else hits.head(max_rows)
-    parts = [_STYLE, '<table class="nd-table nd-kwic">']
+    parts = [_STYLE]
     if caption:
-        parts.append(f"<caption>{_esc(caption)}</caption>")
-    parts.append("<thead><tr><th>before</th><th>keyword</th><th>after</th>")
+        parts.append(f'<p class="nd-caption">{_esc(caption)}</p>')
+    label = f' aria-label="{_esc(caption)}"' if caption else ""
+    parts.append(
+        f'<table class="nd-table nd-kwic"{label}><thead><tr>'
+        "<th>before</th><th>keyword</th><th>after</th>"
+    )
     parts.extend(f"<th>{_esc(c)}</th>" for c in extra)
     parts.append("</tr></thead><tbody>")
     for _, row in shown.iterrows():

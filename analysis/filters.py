@@ -26,10 +26,12 @@ from analysis.errors import AnalysisInputError
 
 __all__ = [
     "DateRange",
+    "comparison_periods",
     "comparison_windows",
     "filter_corpus",
     "parse_date_bound",
     "parse_window",
+    "period_freq",
     "previous_window",
     "query_pattern",
     "resolve_date_range",
@@ -63,6 +65,11 @@ class DateRange:
     def active(self) -> bool:
         """True when at least one bound is set (a date filter applies)."""
         return self.lo is not None or self.hi is not None
+
+    def bounds(self) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+        """``(first, last)`` instants included (both inclusive), e.g. for
+        :func:`analysis.keyness.distinctive_terms` periods."""
+        return self.lo, None if self.hi is None else self.hi - pd.Timedelta(1, "ns")
 
     def label(self) -> str:
         """A readable description, e.g. ``"2026-09-01 to 2026-09-07"`` (inclusive dates)."""
@@ -371,6 +378,46 @@ def filter_corpus(
     return out
 
 
+def comparison_periods(
+    corpus: pd.DataFrame,
+    *,
+    start: Any = None,
+    end: Any = None,
+    window: str | None = None,
+    default_window: str = "7d",
+) -> tuple[DateRange, DateRange]:
+    """The selected period and the equal-length period just before it.
+
+    When the selection has no bounded period (no ``window`` and not both ``start`` and
+    ``end``), the period is ``default_window`` ending at ``end`` or at the newest document
+    (with only ``start``: from ``start`` to the newest document's day).
+
+    Args:
+        corpus: a DataFrame with ``published`` (used to find the newest document).
+        start: as for :func:`filter_corpus`.
+        end: as for :func:`filter_corpus`.
+        window: as for :func:`filter_corpus`.
+        default_window: the period used when the selection is not bounded.
+
+    Returns:
+        ``(current, previous)`` :class:`DateRange` objects, both bounded.
+
+    Example:
+        >>> now, before = comparison_periods(corpus, end="2026-09-07", window="7d")
+        >>> before.label()
+        '2026-08-25 to 2026-08-31'
+    """
+    date_range = resolve_date_range(corpus, start=start, end=end, window=window)
+    if not date_range.bounded:
+        if date_range.lo is not None:  # start without end: up to the newest document's day
+            hi = max(date_range.lo, _newest_bound(corpus, by_day=True))
+            date_range = DateRange(date_range.lo, hi)
+        else:
+            date_range = resolve_date_range(corpus, end=end, window=default_window)
+    length = date_range.hi - date_range.lo
+    return date_range, DateRange(date_range.lo - length, date_range.lo)
+
+
 def comparison_windows(
     corpus: pd.DataFrame,
     *,
@@ -380,11 +427,7 @@ def comparison_windows(
     default_window: str = "7d",
     **filters: Any,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The selected period's documents and those of the equal-length period just before it.
-
-    When the selection has no bounded period (no ``window`` and not both ``start`` and
-    ``end``), the period is ``default_window`` ending at ``end`` or at the newest document
-    (with only ``start``: from ``start`` to the newest document's day).
+    """The documents of the periods from :func:`comparison_periods` (selected, previous).
 
     Args:
         corpus: as for :func:`filter_corpus`.
@@ -396,23 +439,40 @@ def comparison_windows(
 
     Returns:
         ``(current, previous)`` frames, each with ``attrs["filter"]`` (see
-        :func:`filter_corpus`); ``previous.attrs["filter"]["period"]`` labels its period.
+        :func:`filter_corpus`); ``attrs["filter"]["period"]`` labels each period.
 
     Example:
         >>> now, before = comparison_windows(corpus, window="7d")
         >>> now.attrs["filter"]["period"], before.attrs["filter"]["period"]
         ('2026-09-01 to 2026-09-07', '2026-08-25 to 2026-08-31')
     """
-    date_range = resolve_date_range(corpus, start=start, end=end, window=window)
-    if not date_range.bounded:
-        if date_range.lo is not None:  # start without end: up to the newest document's day
-            hi = max(date_range.lo, _newest_bound(corpus, by_day=True))
-            date_range = DateRange(date_range.lo, hi)
-        else:
-            date_range = resolve_date_range(corpus, end=end, window=default_window)
-    current = _filter_range(corpus, date_range, **filters)
-    previous = previous_window(corpus, date_range=date_range, **filters)
-    return current, previous
+    current, previous = comparison_periods(
+        corpus, start=start, end=end, window=window, default_window=default_window
+    )
+    return _filter_range(corpus, current, **filters), _filter_range(corpus, previous, **filters)
+
+
+def period_freq(corpus: pd.DataFrame) -> str:
+    """A sensible time step for charts of ``corpus``: "day", "week" or "month".
+
+    Up to 31 days between the first and last dated document: "day"; up to 26 weeks:
+    "week"; longer: "month".
+
+    Example:
+        >>> period_freq(filter_corpus(corpus, window="7d"))
+        'day'
+    """
+    if "published" not in corpus or len(corpus) == 0:
+        return "week"
+    published = _published(corpus).dropna()
+    if published.empty:
+        return "week"
+    span = published.max() - published.min()
+    if span <= pd.Timedelta(days=31):
+        return "day"
+    if span <= pd.Timedelta(weeks=26):
+        return "week"
+    return "month"
 
 
 def previous_window(

@@ -10,10 +10,12 @@ import pytest
 from analysis.errors import AnalysisInputError
 from analysis.filters import (
     DateRange,
+    comparison_periods,
     comparison_windows,
     filter_corpus,
     parse_date_bound,
     parse_window,
+    period_freq,
     previous_window,
     query_pattern,
     resolve_date_range,
@@ -229,3 +231,27 @@ def test_resolve_date_range_label():
     assert r.bounded
     assert r.label() == "2026-08-25 to 2026-09-07"
     assert DateRange().label() == "the beginning to the end"
+
+
+def test_comparison_periods_and_inclusive_bounds():
+    now, before = comparison_periods(_corpus(), end="2026-09-07", window="7d")
+    assert now.label() == "2026-09-01 to 2026-09-07"
+    assert before.hi == now.lo
+    assert before.hi - before.lo == now.hi - now.lo
+    first, last = now.bounds()
+    assert first == pd.Timestamp("2026-09-01", tz="UTC")
+    assert last == pd.Timestamp("2026-09-08", tz="UTC") - pd.Timedelta(1, "ns")
+    # start only: up to the newest document's day
+    now, before = comparison_periods(_corpus(), start="2026-09-05")
+    assert now.label() == "2026-09-05 to 2026-09-07"
+    assert before.label() == "2026-09-02 to 2026-09-04"
+
+
+def test_period_freq():
+    df = _corpus()
+    assert period_freq(filter_corpus(df, window="7d")) == "day"
+    assert period_freq(df) == "week"  # 2026-08-01 .. 2026-09-07: 37 days
+    long = df.copy()
+    long.loc[0, "published"] = pd.Timestamp("2027-06-01", tz="UTC")
+    assert period_freq(long) == "month"
+    assert period_freq(df.iloc[:0]) == "week"
