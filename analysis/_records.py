@@ -123,7 +123,12 @@ def normalise_column(name: Any) -> str:
 def resolve_columns(
     names: list[str], columns: Mapping[str, str | None] | None, *, file: str
 ) -> dict[str, list[str]]:
-    """Map each field to the column(s) holding it (url may have several, in priority order)."""
+    """Map each field to the column(s) holding it, in priority order.
+
+    ``text`` and ``url`` keep every matching column (a row with an empty ``content`` falls
+    back to its ``description``; a non-URL ``guid`` falls back to ``link``); the other fields
+    use the first matching column only. Explicit ``columns`` entries name exactly one column.
+    """
     columns = dict(columns or {})
     unknown = set(columns) - set(FIELDS)
     if unknown:
@@ -149,7 +154,8 @@ def resolve_columns(
                 )
             continue
         found = [by_norm[v] for v in COLUMN_VARIANTS[field] if v in by_norm]
-        mapping[field] = found if field == "url" else found[:1]
+        # url and text may come from several columns: per row, the first non-empty one wins.
+        mapping[field] = found if field in ("url", "text") else found[:1]
     return mapping
 
 

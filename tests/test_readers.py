@@ -115,7 +115,7 @@ def test_bom_csv_header_is_clean(tmp_path):
     [
         (["Headline", "Body"], "title", ["Headline"]),
         (["heading", "content"], "text", ["content"]),
-        (["title", "description", "content"], "text", ["content"]),
+        (["title", "description", "content"], "text", ["content", "description"]),
         (["title", "summary"], "text", ["summary"]),
         (["Published_At", "text"], "published", ["Published_At"]),
         (["pubDate", "text"], "published", ["pubDate"]),
@@ -188,3 +188,11 @@ def test_html_declared_cp1252_and_no_main_text(tmp_path):
     (tmp_path / "b.html").write_text("<html><head><title>x</title></head><body></body></html>")
     (skip,) = read_html_file(tmp_path / "b.html", "b.html", encoding=None)
     assert isinstance(skip, Skip) and skip.reason == "no text"
+
+
+def test_text_falls_back_to_next_column_per_row(tmp_path):
+    f = tmp_path / "t.csv"
+    f.write_text("title,description,content\nA,short a,full a\nB,short b,\nC,,\n")
+    docs = list(read_csv_file(f, "t.csv", columns=None, encoding=None, unescape=True))
+    assert [getattr(d, "text", None) for d in docs] == ["full a", "short b", None]
+    assert isinstance(docs[2], Skip) and docs[2].reason == "no text"
