@@ -158,10 +158,19 @@ def read_json_file(
             yield Skip(file, None, fmt, "malformed JSON", "not a list or object of records", enc)
             return
         items = ((i, r, None) for i, r in enumerate(records, start=1))
-    cache: dict[tuple[str, ...], dict[str, list[str]]] = {}
-    n_records = n_with_text_field = 0
-    all_keys: list[str] = []
-    for row, record, error in items:
+    parsed = list(items)
+    del content
+    keys: dict[str, None] = {}  # union of record keys, in order of first appearance
+    for _, record, _ in parsed:
+        if isinstance(record, dict):
+            keys.update(dict.fromkeys(str(k) for k in record))
+    if not keys:
+        mapping: dict[str, list[str]] = {}
+    else:
+        mapping = resolve_columns(list(keys), columns, file=file)
+        if not mapping["text"]:
+            raise no_text_error(file, list(keys))
+    for row, record, error in parsed:
         if error is not None:
             yield Skip(file, row, fmt, "malformed JSON line", error, enc)
             continue
@@ -170,19 +179,9 @@ def read_json_file(
             detail = f"record is a {type(record).__name__}, not an object"
             yield Skip(file, row, fmt, reason, detail, enc)
             continue
-        n_records += 1
-        keys = tuple(record)
-        mapping = cache.get(keys)
-        if mapping is None:
-            mapping = cache[keys] = resolve_columns(list(keys), columns, file=file)
-            all_keys.extend(k for k in keys if k not in all_keys)
-        if mapping["text"]:
-            n_with_text_field += 1
         yield record_to_doc(
             record, mapping, file=file, row=row, fmt=fmt, encoding=enc, unescape=unescape
         )
-    if n_records and not n_with_text_field:
-        raise no_text_error(file, all_keys)
 
 
 def _json_lines(content: str) -> Iterator[tuple[int, Any, str | None]]:

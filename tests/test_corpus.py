@@ -667,3 +667,14 @@ def test_nested_sidecar_is_more_specific(txt_corpus):
     assert df["source"].tolist() == ["Local", pd.NA, "Root"]
     rep = load_report(df).files.set_index("path")
     assert rep.loc["local/metadata.json", "reason"] == "sidecar"
+
+
+def test_json_explicit_column_missing_in_some_records(tmp_path):
+    recs = [{"hed": "A", "copy": BODY_A}, {"hed": "B"}, {"copy": BODY_B, "extra": 1}]
+    write(tmp_path / "a.jsonl", "\n".join(json.dumps(r) for r in recs))
+    df = load(tmp_path, columns={"text": "copy", "title": "hed"})
+    assert df["title"].tolist() == ["A", ""]
+    assert load_report(df).files["reason"].fillna("").tolist() == ["", "no text", ""]
+    write(tmp_path / "b.json", json.dumps([{"code": 1}]))
+    with pytest.raises(CorpusError, match=r"b\.json has no text column"):
+        load(tmp_path / "b.json")
