@@ -38,10 +38,17 @@ HTML_EXTS = {".html", ".htm"}
 SUPPORTED_EXTS = TEXT_EXTS | CSV_EXTS | JSONL_EXTS | JSON_EXTS | PARQUET_EXTS | HTML_EXTS
 
 
+_MAX_TITLE_ONLY = 200  # a lone line longer than this is a body, not a headline
+
+
 def read_text_file(
     path: Path, file: str, *, encoding: str | None, unescape: bool
 ) -> Iterator[RawDoc | Skip]:
-    """A .txt article: first non-blank line is the title, the rest is the body."""
+    """A .txt article: first non-blank line is the title, the rest is the body.
+
+    A file with a single line is a headline without a story ("no text") when the line is
+    at most 200 characters long, otherwise a body without a title.
+    """
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -64,8 +71,10 @@ def read_text_file(
     title, _, body = text.lstrip().partition("\n")
     body = body.strip("\n")
     if not body.strip():
-        yield Skip(file, None, "txt", "no text", "only a title line", enc)
-        return
+        if len(title.strip()) <= _MAX_TITLE_ONLY:
+            yield Skip(file, None, "txt", "no text", "only a title line", enc)
+            return
+        title, body = "", title.strip()  # one long line: a body without a title
     yield RawDoc(file, None, "txt", enc, title.strip(), body)
 
 

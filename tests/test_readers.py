@@ -196,3 +196,12 @@ def test_text_falls_back_to_next_column_per_row(tmp_path):
     docs = list(read_csv_file(f, "t.csv", columns=None, encoding=None, unescape=True))
     assert [getattr(d, "text", None) for d in docs] == ["full a", "short b", None]
     assert isinstance(docs[2], Skip) and docs[2].reason == "no text"
+
+
+def test_single_line_text_files(tmp_path):
+    (tmp_path / "h.txt").write_text("Just a headline\n")
+    (tmp_path / "b.txt").write_text("word " * 60 + "\n")
+    (skip,) = read_text_file(tmp_path / "h.txt", "h.txt", encoding=None, unescape=True)
+    assert isinstance(skip, Skip) and skip.reason == "no text"
+    (doc,) = read_text_file(tmp_path / "b.txt", "b.txt", encoding=None, unescape=True)
+    assert doc.title == "" and doc.text == ("word " * 60).strip()
