@@ -5,7 +5,9 @@ spaCy returns entity mentions as written ("the United Nations", "North Korea's",
 per entity, so :func:`normalize_entities` adds a ``name`` column computed in three
 steps (the surface form stays in ``text``):
 
-1. **Cleaning** (every label): curly quotes/apostrophes become straight ones;
+1. **Cleaning** (every label): a span running across a blank line (spaCy joining
+   a headline's last word to the body's first) keeps its first paragraph;
+   curly quotes/apostrophes become straight ones;
    whitespace runs (newlines, non-breaking spaces) collapse to one space;
    surrounding quotes, brackets and punctuation are stripped (a trailing ``.`` is
    kept, it belongs to abbreviations such as "U.S."); a leading "the "/"The " is
@@ -13,7 +15,8 @@ steps (the surface form stays in ``text``):
    bare ``'`` after an ``s`` is dropped ("North Korea's" -> "North Korea",
    "Jones'" -> "Jones"; a few brand names whose ``'s`` is part of the name, such
    as "McDonald's", are kept). For PERSON mentions a leading courtesy title
-   (Mr, Mrs, Ms, Miss, Dr, with or without a dot) is dropped too.
+   (Mr, Mrs, Ms, Miss, Dr, with or without a dot) and leading lower-case words
+   other than name particles ("plus Ryan Giggs"; "de", "van" stay) are dropped too.
 2. **Alias table** (case-sensitive, on the cleaned name): "U.S." -> "United
    States", "UK" -> "United Kingdom", ... The default table ships at
    ``analysis/data/aliases.csv``; pass your own mapping or CSV path as ``aliases=``.
@@ -21,13 +24,16 @@ steps (the surface form stays in ``text``):
    the leading or trailing tokens of exactly one longer name of the same label
    mentioned *earlier in the same document* takes that name ("Putin" after
    "Vladimir Putin", "Kim" after "Kim Jong Un"). When two earlier names fit
-   ("Smith" after "John Smith" and "Jane Smith") the mention is left unchanged.
-   A short name that no earlier name fits (a headline's "Blair" above the body's
+   ("Smith" after "John Smith" and "Jane Smith") the mention is left unchanged,
+   unless one of them lies inside all the others ("Tony Blair" inside spaCy's
+   over-long "Howard Tony Blair": "Blair" takes "Tony Blair").
+   A one-word short name that no earlier name fits (a headline's "Blair" above the body's
    "Tony Blair") takes the one full name of the document that fits, if exactly
    one does (``lookahead=True``, the default).
-   For ORG only multi-word short forms ("Deutsche Bank" after "Deutsche Bank AG")
-   or a first word followed only by a company suffix ("Microsoft" after
-   "Microsoft Corp") are resolved, so "Bank" never becomes "Bank of England".
+   For ORG only a name followed by nothing but company suffixes is resolved
+   ("Microsoft" after "Microsoft Corp", "Deutsche Bank" after "Deutsche Bank AG",
+   "UFJ" after "UFJ Holdings"), so "Bank" never becomes "Bank of England" and an
+   over-long spaCy span ("Premier League commission") does not absorb "Premier League".
    Names that came from the alias table are final.
 """
 
@@ -59,7 +65,7 @@ DEFAULT_ALIASES_PATH = Path(__file__).resolve().parent / "data" / "aliases.csv"
 
 # Bump whenever the rules below change what `name` a mention gets: it is part of
 # aliases_fingerprint(), so caches of normalised names are invalidated with it.
-_RULES_VERSION = "normalize-2"
+_RULES_VERSION = "normalize-5"
 
 _QUOTE_TABLE = str.maketrans(
     {
@@ -80,12 +86,38 @@ _QUOTE_TABLE = str.maketrans(
     }
 )
 _WHITESPACE = re.compile(r"\s+")
+_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
 # Stripped from both ends. "." only from the start: "U.S." keeps its final dot.
 _LEAD_PUNCT = "\"'.,;:!?-\u2013\u2014/\\*#|~_"
 _TRAIL_PUNCT = "\"',;:-\u2013\u2014/\\*#|~_"
 _LEADING_THE = re.compile(r"^the\s+(?=\S)", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"(?<=\w)'[sS]$|(?<=[sS])'$")
 _TITLE = re.compile(r"^(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+(?=\S)")
+# Lower-case words that may start a person's name ("de Gaulle", "van Persie").
+_NAME_PARTICLES = frozenset(
+    [
+        "van",
+        "von",
+        "de",
+        "da",
+        "di",
+        "del",
+        "della",
+        "der",
+        "den",
+        "du",
+        "le",
+        "la",
+        "al",
+        "el",
+        "bin",
+        "ibn",
+        "dos",
+        "das",
+        "ter",
+        "st",
+    ]
+)
 # Names whose final 's is part of the name, not a possessive.
 _KEEP_POSSESSIVE = frozenset(
     {
@@ -147,6 +179,14 @@ def _strip_brackets(s: str) -> str:
     return s
 
 
+def _strip_leading_lowercase(s: str) -> str:
+    """Drop lower-case words spaCy let into a PERSON span ("plus Ryan Giggs")."""
+    tokens = s.split(" ")
+    while len(tokens) > 1 and tokens[0][:1].islower() and tokens[0] not in _NAME_PARTICLES:
+        tokens = tokens[1:]
+    return " ".join(tokens)
+
+
 def clean_entity_text(text: Any, *, label: str | None = None) -> str:
     """The cleaned form of one entity surface form (step 1 of :func:`normalize_entities`).
 
@@ -164,7 +204,12 @@ def clean_entity_text(text: Any, *, label: str | None = None) -> str:
     """
     if text is None or (isinstance(text, float) and text != text):
         return ""
-    raw = _WHITESPACE.sub(" ", str(text).translate(_QUOTE_TABLE)).strip()
+    text = str(text)
+    if _PARAGRAPH_BREAK.search(text):
+        # A span across a blank line (headline end + body start, "Nike\n\nNike"):
+        # keep its first paragraph.
+        text = next((p for p in _PARAGRAPH_BREAK.split(text) if p.strip()), text)
+    raw = _WHITESPACE.sub(" ", text.translate(_QUOTE_TABLE)).strip()
     s = raw
     previous = None
     while s != previous:
@@ -173,7 +218,7 @@ def clean_entity_text(text: Any, *, label: str | None = None) -> str:
         s = _strip_brackets(s)
         s = _LEADING_THE.sub("", s)
         if label == "PERSON":
-            s = _TITLE.sub("", s)
+            s = _strip_leading_lowercase(_TITLE.sub("", s))
         if s not in _KEEP_POSSESSIVE:
             s = _POSSESSIVE.sub("", s).strip()
     return s or raw
@@ -285,10 +330,9 @@ def _is_affix(short: list[str], full: list[str]) -> str | None:
 def _short_name_allowed(label: str, short: list[str], full: list[str], where: str) -> bool:
     if label == "PERSON":
         return True
-    # ORG: be conservative ("Bank" must not become "Bank of England").
-    if len(short) >= 2:
-        return where == "prefix"
-    return where == "prefix" and all(t in _ORG_SUFFIXES for t in full[1:])
+    # ORG: only "X" for "X Inc"/"X Group"/... ("Bank" never becomes "Bank of England",
+    # and spaCy's over-long spans such as "Premier League commission" do not spread).
+    return where == "prefix" and all(t in _ORG_SUFFIXES for t in full[len(short) :])
 
 
 def _candidates(label: str, tokens: list[str], known: dict[str, list[str]]) -> set[str]:
@@ -298,6 +342,23 @@ def _candidates(label: str, tokens: list[str], known: dict[str, list[str]]) -> s
         if where and _short_name_allowed(label, tokens, full_tokens, where):
             found.add(full_name)
     return found
+
+
+def _contains(inner: list[str], outer: list[str]) -> bool:
+    n = len(inner)
+    return any(outer[k : k + n] == inner for k in range(len(outer) - n + 1))
+
+
+def _pick(matches: set[str]) -> str | None:
+    """The one full name, or the one nested in all the others (same person: "Tony
+    Blair" within spaCy's over-long "Howard Tony Blair"); else None (ambiguous)."""
+    if len(matches) == 1:
+        return next(iter(matches))
+    tokens = {m: m.casefold().split(" ") for m in matches}
+    for m in sorted(matches, key=len):
+        if all(_contains(tokens[m], tokens[o]) for o in matches if o != m):
+            return m
+    return None
 
 
 def _resolve_short_names(
@@ -312,8 +373,9 @@ def _resolve_short_names(
             continue
         if not final[i] and name:
             matches = _candidates(label, name.casefold().split(" "), earlier[label])
-            if len(matches) == 1:
-                out[i] = matches.pop()
+            chosen = _pick(matches) if matches else None
+            if chosen is not None:
+                out[i] = chosen
             elif not matches:
                 unmatched.append(i)
         if out[i]:
@@ -322,9 +384,12 @@ def _resolve_short_names(
         # A short name before any full name (typically in the headline): take the one
         # full name of the document it fits, if exactly one does.
         for i in unmatched:
+            if " " in names[i]:  # only one-word short names ("Blair"), as in headlines
+                continue
             matches = _candidates(labels[i], names[i].casefold().split(" "), earlier[labels[i]])
-            if len(matches) == 1:
-                out[i] = matches.pop()
+            chosen = _pick(matches) if matches else None
+            if chosen is not None:
+                out[i] = chosen
     return out
 
 
@@ -342,9 +407,9 @@ def normalize_entities(
             read in (doc_id, start) order for short-name resolution.
         aliases: None (default table ``analysis/data/aliases.csv``), a mapping
             alias -> name, or a path to a CSV with columns ``alias,name``.
-        lookahead: also resolve a short name that comes *before* any full name it
-            fits (headlines: "Blair defends plan" above "Tony Blair said ...") when
-            exactly one full name of the document fits and no earlier one does.
+        lookahead: also resolve a one-word short name that comes *before* any full
+            name it fits (headlines: "Blair defends plan" above "Tony Blair said ...")
+            when exactly one full name of the document fits and no earlier one does.
             False resolves only to names mentioned earlier.
 
     Returns:

@@ -162,6 +162,10 @@ def test_org_short_names_are_conservative():
             ("d1", 60, "Deutsche Bank AG", "ORG"),
             ("d1", 80, "Deutsche Bank", "ORG"),
             ("d1", 95, "England", "ORG"),
+            ("d1", 100, "Premier League commission", "ORG"),  # an over-long spaCy span
+            ("d1", 130, "Premier League", "ORG"),
+            ("d1", 150, "UFJ Holdings", "ORG"),
+            ("d1", 170, "UFJ", "ORG"),
         ]
     )
     assert names == [
@@ -172,6 +176,10 @@ def test_org_short_names_are_conservative():
         "Deutsche Bank AG",
         "Deutsche Bank AG",
         "England",
+        "Premier League commission",
+        "Premier League",
+        "UFJ Holdings",
+        "UFJ Holdings",
     ]
 
 
@@ -267,3 +275,44 @@ def test_missing_columns():
         normalize_entities(pd.DataFrame({"doc_id": ["a"], "start": [0], "text": ["UK"]}))
     with pytest.raises(AnalysisInputError, match="DataFrame"):
         normalize_entities([("a", 0, "UK", "GPE")])
+
+
+def test_person_leading_lowercase_words_dropped_but_particles_kept():
+    assert clean_entity_text("plus Ryan Giggs", label="PERSON") == "Ryan Giggs"
+    assert clean_entity_text("de Gaulle", label="PERSON") == "de Gaulle"
+    assert clean_entity_text("van Persie", label="PERSON") == "van Persie"
+    assert clean_entity_text("plus Ryan Giggs", label="ORG") == "plus Ryan Giggs"
+
+
+def test_nested_candidates_pick_the_inner_full_name():
+    rows = [
+        ("d1", 0, "Tony Blair", "PERSON"),
+        ("d1", 30, "Howard Tony Blair", "PERSON"),  # spaCy's over-long span
+        ("d1", 50, "Blair", "PERSON"),
+        ("d2", 0, "George Bush", "PERSON"),
+        ("d2", 20, "George W Bush", "PERSON"),
+        ("d2", 40, "Bush", "PERSON"),  # neither lies inside the other: ambiguous
+    ]
+    assert _names(rows) == [
+        "Tony Blair",
+        "Howard Tony Blair",
+        "Tony Blair",
+        "George Bush",
+        "George W Bush",
+        "Bush",
+    ]
+
+
+def test_span_across_blank_line_keeps_first_paragraph():
+    assert clean_entity_text("Nike\n\nNike") == "Nike"
+    assert clean_entity_text("Borussia Dortmund\n \nShares") == "Borussia Dortmund"
+    assert clean_entity_text("\n\nLenovo") == "Lenovo"
+    assert clean_entity_text("Gordon\nBrown") == "Gordon Brown"  # one line break: joined
+
+
+def test_lookahead_only_for_one_word_names():
+    rows = [
+        ("d1", 0, "Tony Blair", "PERSON"),
+        ("d1", 30, "Howard Tony Blair", "PERSON"),
+    ]
+    assert _names(rows) == ["Tony Blair", "Howard Tony Blair"]
