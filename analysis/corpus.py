@@ -12,7 +12,6 @@ import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -65,8 +64,7 @@ _STR = pd.StringDtype()
 _log = logging.getLogger(__name__)
 
 
-@dataclass(eq=False)
-class LoadReport:
+class LoadReport(dict):
     """What happened to every input of :func:`load_corpus`.
 
     Attributes:
@@ -85,17 +83,40 @@ class LoadReport:
         seconds: load time.
         options: the options used.
 
+    A LoadReport is also a small ``dict`` (root, fingerprint, seconds, summary, counts,
+    options) so that ``DataFrame.attrs`` stays JSON-serialisable: ``df.to_parquet()`` keeps
+    that header (not the per-file table) in the file's metadata.
+
     Example:
         >>> report = load_report(corpus)  # doctest: +SKIP
         >>> report.summary()  # doctest: +SKIP
         '2,228 files: 2,124 loaded, 101 duplicates (101 exact, 0 near), 3 skipped ...'
     """
 
-    files: pd.DataFrame
-    root: str
-    fingerprint: str
-    seconds: float = 0.0
-    options: dict[str, Any] = field(default_factory=dict)
+    def __init__(
+        self,
+        files: pd.DataFrame,
+        root: str,
+        fingerprint: str,
+        seconds: float = 0.0,
+        options: dict[str, Any] | None = None,
+    ) -> None:
+        self.files = files
+        self.root = root
+        self.fingerprint = fingerprint
+        self.seconds = seconds
+        self.options = dict(options or {})
+        super().__init__(
+            root=root,
+            fingerprint=fingerprint,
+            seconds=seconds,
+            summary=self.summary(),
+            counts=self.counts,
+            options=self.options,
+        )
+
+    def __repr__(self) -> str:
+        return f"LoadReport({self.root!r}: {self.summary()})"
 
     def __deepcopy__(self, memo: dict[int, Any]) -> LoadReport:
         # pandas deep-copies ``attrs`` on most operations; the report is read-only, share it.

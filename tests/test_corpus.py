@@ -678,3 +678,16 @@ def test_json_explicit_column_missing_in_some_records(tmp_path):
     write(tmp_path / "b.json", json.dumps([{"code": 1}]))
     with pytest.raises(CorpusError, match=r"b\.json has no text column"):
         load(tmp_path / "b.json")
+
+
+def test_corpus_can_be_saved_with_its_report_header(txt_corpus, tmp_path):
+    import pickle
+
+    df = load(txt_corpus)
+    rep = load_report(df)
+    df.to_parquet(tmp_path / "c.parquet")
+    header = pd.read_parquet(tmp_path / "c.parquet").attrs["load_report"]
+    assert header["fingerprint"] == rep.fingerprint and header["summary"] == rep.summary()
+    again = load_report(pickle.loads(pickle.dumps(df)))
+    assert again.fingerprint == rep.fingerprint
+    pd.testing.assert_frame_equal(again.files, rep.files)
