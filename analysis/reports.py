@@ -118,7 +118,7 @@ class _Plan:
     corpus_fingerprint: str | None
     notebook_sha: str
     kernel_name: str | None
-    extra: dict[str, Any] = field(default_factory=dict)
+    effective: dict[str, Any] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- locating
@@ -367,6 +367,7 @@ def _plan(
         run_date=run_date,
         corpus_fingerprint=_fingerprint_path(corpus_path) if corpus_path else None,
         notebook_sha=_sha_file(notebook),
+        effective={**{k: p.default for k, p in declared.items()}, **values},
         kernel_name=_kernel_for(notebook, kernel_name, quiet=quiet),
     )
 
@@ -469,7 +470,7 @@ def _up_to_date(plan: _Plan) -> dict[str, Any] | None:
     if (
         record
         and record.get("status") == "ok"
-        and record.get("parameters") == _jsonable(plan.parameters)
+        and record.get("effective_parameters") == _jsonable(plan.effective)
         and record.get("corpus_fingerprint") == plan.corpus_fingerprint
         and record.get("notebook_sha") == plan.notebook_sha
         and (plan.out_dir / f"{plan.name}.html").is_file()
@@ -565,6 +566,7 @@ def _run_locked(plan: _Plan, *, progress: bool, timeout: float | None, quiet: bo
         "run_date": plan.run_date,
         "status": status,
         "parameters": _jsonable(plan.parameters),
+        "effective_parameters": _jsonable(plan.effective),
         "corpus_fingerprint": plan.corpus_fingerprint,
         "notebook_sha": plan.notebook_sha,
         "notebook_source": str(plan.notebook),
@@ -611,8 +613,12 @@ _PAPERMILL_FILTER = _DropUnknownParameterWarning()
 
 
 def _show(path: Path) -> str:
+    """``path`` relative to the current folder when inside it (and that is not ``/``)."""
+    cwd = Path.cwd()
+    if cwd == Path(cwd.anchor):
+        return str(path)
     try:
-        return str(path.relative_to(Path.cwd()))
+        return str(path.relative_to(cwd))
     except ValueError:
         return str(path)
 

@@ -387,6 +387,8 @@ def test_skip_when_unchanged_and_force_and_changes(tmp_path, capsys):
     assert again.status == "skipped" and again.ok
     assert "up to date, skipped" in capsys.readouterr().out
     assert again.html_path.stat().st_mtime_ns == mtime
+    same = run_report("tiny", corpus=corpus, parameters={"top": 20}, **kw)  # the default, spelt out
+    assert same.status == "skipped"
     assert run_report("tiny", corpus=corpus, force=True, **kw).status == "ok"
     assert run_report("tiny", corpus=corpus, parameters={"top": 3}, **kw).status == "ok"
     (corpus / "three.txt").write_text("A third invented article\n\nBody.\n")
