@@ -100,15 +100,6 @@ def run_dask(
 # --------------------------------------------------------------------------------------
 # Corpus shards and term counts on Dask.
 # --------------------------------------------------------------------------------------
-_CORPUS_META = {
-    "doc_id": "string",
-    "title": "string",
-    "text": "string",
-    "source": "string",
-    "category": "string",
-}
-
-
 def read_corpus_dask(paths: str | Path | Sequence[str | Path]) -> Any:
     """Read corpus shards (Parquet or JSON Lines, corpus schema) into a dask DataFrame.
 
@@ -137,7 +128,7 @@ def read_corpus_dask(paths: str | Path | Sequence[str | Path]) -> Any:
     if suffixes <= {".parquet", ".pq"}:
         ddf = dd.read_parquet([str(f) for f in files])
     elif suffixes <= {".jsonl", ".ndjson", ".json"}:
-        ddf = dd.read_json([str(f) for f in files], lines=True, blocksize=None)
+        ddf = dd.from_map(_read_jsonl, [str(f) for f in files])
     else:
         raise CorpusError(
             f"read_corpus_dask(): paths mix formats {sorted(suffixes)}; expected only "
@@ -151,6 +142,18 @@ def read_corpus_dask(paths: str | Path | Sequence[str | Path]) -> Any:
     if "published" in ddf.columns:
         ddf["published"] = dd.to_datetime(ddf["published"], utc=True, errors="coerce")
     return ddf
+
+
+_STRING_COLUMNS = ("doc_id", "title", "text", "source", "category", "url", "path")
+
+
+def _read_jsonl(path: str) -> pd.DataFrame:
+    """One JSON Lines shard; corpus text columns kept as strings even when all missing."""
+    frame = pd.read_json(path, lines=True, dtype=False)
+    for col in _STRING_COLUMNS:
+        if col in frame.columns:
+            frame[col] = frame[col].astype("str").where(frame[col].notna(), None)
+    return frame
 
 
 def _shard_files(paths: Any) -> list[Path]:
