@@ -56,7 +56,8 @@ table.nd-table{border-collapse:collapse;table-layout:auto;width:auto;max-width:1
 table.nd-table.nd-table>thead>tr>th,table.nd-table.nd-table>tbody>tr>td{border:1px solid #d0d7de;
  padding:3px 7px;vertical-align:top;text-align:left;white-space:normal;
  overflow-wrap:anywhere;word-break:break-word;max-width:32em}
-table.nd-table.nd-table>thead>tr>th{background:#f3f5f7;font-weight:600}
+table.nd-table.nd-table>thead>tr>th{background:#f3f5f7;font-weight:600;white-space:nowrap;
+ word-break:normal;overflow-wrap:normal}
 table.nd-table.nd-table>tbody>tr>td.nd-num{text-align:right;white-space:nowrap;
  font-variant-numeric:tabular-nums}
 table.nd-table.nd-table>tbody>tr:nth-child(even)>td{background:#fafbfc}

@@ -1,0 +1,194 @@
+"""The report notebooks: parameters readable by papermill, committed clean, run end to end.
+
+The papermill runs start a kernel and annotate the bundled sample corpus: marked slow.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+SAMPLE = ROOT / "data" / "sample"
+REPORTS = ("term_frequency", "entity_cooccurrence", "sentiment")
+
+COMMON = {
+    "corpus": ("str", '"../data/sample"'),
+    "start": ("Optional[str]", "None"),
+    "end": ("Optional[str]", "None"),
+    "window": ("Optional[str]", "None"),
+    "sources": ("Optional[list]", "None"),
+    "categories": ("Optional[list]", "None"),
+    "query": ("Optional[str]", "None"),
+    "top": ("int", "20"),
+    "cache_dir": ("Optional[str]", "None"),
+}
+SPECIFIC = {
+    "term_frequency": {
+        "ngram_max": ("int", "2"),
+        "min_count": ("int", "2"),
+        "trend_terms": ("Optional[list]", "None"),
+    },
+    "entity_cooccurrence": {
+        "entity_types": ("list", '["PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"]'),
+        "cooccurrence_window": ("str", '"sentence"'),
+        "min_pair_count": ("int", "2"),
+        "graph_format": ("str", '"gexf"'),
+        "output_dir": ("Optional[str]", "None"),
+    },
+    "sentiment": {"by": ("str", '"source"'), "freq": ("str", '"week"')},
+}
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_parameters_are_read_by_papermill(name):
+    import papermill
+
+    params = papermill.inspect_notebook(str(NOTEBOOKS / f"{name}.ipynb"))
+    got = {k: (v["inferred_type_name"], v["default"]) for k, v in params.items()}
+    assert got == {**COMMON, **SPECIFIC[name]}
+    assert all(v["help"] for v in params.values()), "every parameter has a help comment"
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_parameters_are_read_by_the_runner(name):
+    reports = pytest.importorskip("analysis.reports")
+    params = reports.report_parameters(name, notebooks_dir=NOTEBOOKS)
+    assert set(params) == set(COMMON) | set(SPECIFIC[name])
+    assert params["top"].default == 20
+    assert params["corpus"].default == "../data/sample"
+
+
+@pytest.mark.parametrize("name", [*REPORTS, "explore"])
+def test_committed_notebooks_are_clean(name):
+    nb = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
+    nbformat.validate(nb)
+    assert nb.nbformat == 4
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+    tagged = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    assert len(tagged) == 1
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == []
+            assert cell.execution_count is None
+
+
+def test_notebooks_only_orchestrate():
+    """Code cells call analysis functions; no pandas computation hidden in the notebooks."""
+    banned = re.compile(r"\.(groupby|merge|pivot|apply|agg)\(|\bfor .+ in .+iterrows")
+    for name in REPORTS:
+        nb = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                assert not banned.search(cell.source), (name, cell.source[:200])
+                assert "Markdown(" not in cell.source
+                assert "print(" not in cell.source
+
+
+# --------------------------------------------------------------------------- runs
+
+
+def _execute(name: str, tmp_path: Path, **parameters) -> nbformat.NotebookNode:
+    papermill = pytest.importorskip("papermill")
+    if not SAMPLE.is_dir():
+        pytest.skip(f"sample corpus missing at {SAMPLE}")
+    out = tmp_path / f"{name}.out.ipynb"
+    parameters.setdefault("cache_dir", str(tmp_path / "cache"))
+    papermill.execute_notebook(
+        str(NOTEBOOKS / f"{name}.ipynb"),
+        str(out),
+        parameters=parameters,
+        cwd=str(NOTEBOOKS),
+        progress_bar=False,
+    )
+    return nbformat.read(out, as_version=4)
+
+
+def _outputs(nb: nbformat.NotebookNode) -> tuple[str, list[dict]]:
+    """All HTML/text output joined, and the error outputs."""
+    html, errors = [], []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if out["output_type"] == "error":
+                errors.append(out)
+            data = out.get("data", {})
+            html.append(data.get("text/html", ""))
+            if out["output_type"] == "stream" and out["name"] == "stdout":
+                html.append(out["text"])
+    return "\n".join(html), errors
+
+
+def _images(html: str) -> list[str]:
+    return re.findall(r'<img alt="([^"]+)" src="data:image/png;base64,', html)
+
+
+@pytest.mark.slow
+def test_term_frequency_runs_on_sample(tmp_path):
+    nb = _execute("term_frequency", tmp_path, query="port", top=10)
+    html, errors = _outputs(nb)
+    assert errors == []
+    assert "Term frequency: about this run" in html
+    assert "Corpus fingerprint" in html
+    assert "Most frequent words" in html
+    assert "Rising words" in html
+    assert "Collocations" in html
+    assert 'class="nd-table nd-kwic"' in html  # keyword in context for the query
+    alts = _images(html)
+    assert len(alts) >= 2  # top words bar chart + trends
+    assert all(len(a) > 20 for a in alts)
+
+
+@pytest.mark.slow
+def test_entity_cooccurrence_runs_and_writes_graph(tmp_path):
+    import networkx as nx
+
+    nb = _execute("entity_cooccurrence", tmp_path, output_dir=str(tmp_path))
+    html, errors = _outputs(nb)
+    assert errors == []
+    assert "Entity co-occurrence: about this run" in html
+    assert "Language model" in html
+    graph_file = tmp_path / "entity_cooccurrence_network.gexf"
+    assert graph_file.is_file()
+    graph = nx.read_gexf(graph_file)
+    assert graph.number_of_nodes() > 0
+    assert "download>entity_cooccurrence_network.gexf</a>" in html
+    alts = _images(html)
+    assert len(alts) >= 4  # bars, network, heatmap, mentions over time
+    assert any(a.startswith("Network diagram") for a in alts)
+    assert any(a.startswith("Heatmap") for a in alts)
+
+
+@pytest.mark.slow
+def test_sentiment_runs_on_sample(tmp_path):
+    nb = _execute("sentiment", tmp_path, window="4w", by="category")
+    html, errors = _outputs(nb)
+    assert errors == []
+    assert "Sentiment: about this run" in html
+    assert "Sentiment lexicon" in html
+    assert "Most positive sentences" in html
+    assert "Most negative sentences" in html
+    alts = _images(html)
+    assert any(a.startswith("Histograms") for a in alts)
+    assert any("confidence band" in a for a in alts)
+    assert sum(a.startswith("Dot plot with error bars") for a in alts) == 2  # groups, entities
+
+
+@pytest.mark.slow
+def test_filter_leaving_no_documents_shows_a_message(tmp_path):
+    nb = _execute(
+        "entity_cooccurrence",
+        tmp_path,
+        sources=["No Such Paper"],
+        output_dir=str(tmp_path),
+    )
+    html, errors = _outputs(nb)
+    assert errors == [], json.dumps(errors)[:2000]
+    assert "No documents match the selected filters" in html
+    assert "Not in corpus" in html and "No Such Paper" in html
+    assert "0 documents of" in html
+    assert not (tmp_path / "entity_cooccurrence_network.gexf").exists()
