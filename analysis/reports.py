@@ -22,6 +22,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import math
 import os
 import re
 import secrets
@@ -743,6 +744,10 @@ def run_reports(
         raise ReportError(f"report(s) {dupes} listed twice; each report runs once per run date")
     root = _output_root(output_root)
     date = _check_run_date(run_date)
+    if timeout is not None:
+        if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout > 0:
+            raise ReportError(f"timeout={timeout!r} is not valid; expected seconds > 0 or None")
+        timeout = math.ceil(timeout)  # nbclient wants whole seconds
     base = Path(base_dir).resolve() if base_dir else Path.cwd()
     shared = dict(parameters or {})
     if corpus is not None and not _strict:  # like a shared parameter: for reports that take it

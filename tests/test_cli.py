@@ -49,6 +49,15 @@ def test_list_shows_reports_parameters_types_defaults(capsys):
     assert "top: int = 20" in out and "rows to show" in out
 
 
+def test_index_command_rebuilds_the_index(tmp_path, capsys):
+    day = tmp_path / DATE
+    day.mkdir()
+    (day / "tiny.json").write_text(json.dumps({"status": "ok", "html": "tiny.html"}))
+    assert cli.main(["index", "-o", str(tmp_path)]) == 0
+    assert capsys.readouterr().out.strip() == str(tmp_path / "index.html")
+    assert 'href="2026-03-04/tiny.html"' in (tmp_path / "index.html").read_text()
+
+
 def test_report_parameters_parsed_like_yaml(monkeypatch, tmp_path):
     seen = {}
 

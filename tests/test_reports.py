@@ -434,3 +434,25 @@ def test_unknown_explicit_kernel_is_a_report_error(no_kernel, tmp_path):
         run_report(
             "tiny", kernel_name="no-such-kernel", output_root=tmp_path, notebooks_dir=FIXTURES
         )
+
+
+@pytest.mark.parametrize("timeout", [0, -1, "10", True])
+def test_bad_timeout_rejected(no_kernel, tmp_path, timeout):
+    with pytest.raises(ReportError, match="timeout="):
+        run_report("tiny", timeout=timeout, output_root=tmp_path, notebooks_dir=FIXTURES)
+
+
+@pytest.mark.slow
+def test_cell_timeout_marks_the_run_failed(tmp_path):
+    nbs = tmp_path / "nbs"
+    nbs.mkdir()
+    nb = nbformat.read(FIXTURES / "tiny.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("import time\ntime.sleep(30)"))
+    nbformat.write(nb, nbs / "slow.ipynb")
+    (nbs / "sample_corpus").mkdir()
+    result = run_report(
+        "slow", timeout=1.5, output_root=tmp_path / "r", notebooks_dir=nbs, progress=False
+    )
+    assert result.status == "failed"
+    assert "timed out" in result.error.lower() or "timeout" in result.error.lower()
+    assert result.notebook_path.is_file()
