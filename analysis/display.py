@@ -65,6 +65,7 @@ table.nd-kwic.nd-table>tbody>tr>td.nd-left{text-align:right}
 table.nd-kwic.nd-table>tbody>tr>td.nd-kw{font-weight:700;white-space:nowrap;text-align:center}
 p.nd-caption{font-weight:600;margin:0.8em 0 0.2em 0}
 p.nd-note{color:#57606a;font-size:12px;margin:-0.6em 0 1em 0}
+p.nd-footer{color:#57606a;font-size:12px;margin:1.5em 0 0.5em 0}
 div.nd-msg{border-left:4px solid #0969da;background:#f0f6fc;padding:8px 12px;margin:0.6em 0}
 div.nd-msg.nd-warning{border-color:#bf8700;background:#fff8c5}
 div.nd-msg.nd-error{border-color:#cf222e;background:#ffebe9}
@@ -571,6 +572,6 @@ def report_footer(started: dt.datetime | pd.Timestamp) -> Html:
     now = pd.Timestamp.now(tz="UTC")
     seconds = (now - started_ts).total_seconds()
     return Html(
-        f'<p class="nd-note">Report generated in {seconds:.1f} s, finished '
+        f'{_STYLE}<p class="nd-footer">Report generated in {seconds:.1f} s, finished '
         f"{_esc(now.strftime('%Y-%m-%d %H:%M:%S UTC'))}.</p>"
     )

@@ -529,9 +529,9 @@ def network_chart(
     nx.draw_networkx_labels(
         sub, pos, ax=ax, labels={n: _short(n, 22) for n in sub.nodes}, font_size=8
     )
-    groups: dict[int, list[str]] = {}
+    groups: dict[int, list[Any]] = {}
     for n, c in zip(sub.nodes, comm, strict=True):
-        groups.setdefault(c, []).append(str(n))
+        groups.setdefault(c, []).append(n)
     handles = [
         mpl.lines.Line2D(
             [], [], marker="o", linestyle="", color=cmap(c % 10), label=f"community {c + 1}"
@@ -542,7 +542,7 @@ def network_chart(
     ax.margins(0.08)
     desc = "; ".join(
         f"community {c + 1}: "
-        + ", ".join(sorted(groups[c], key=lambda s: -size_of(s))[:6])
+        + ", ".join(str(n) for n in sorted(groups[c], key=lambda s: (-size_of(s), str(s)))[:6])
         + ("…" if len(groups[c]) > 6 else "")
         for c in sorted(groups)[:8]
     )

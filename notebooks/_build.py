@@ -491,9 +491,9 @@ together more than with the rest. The full network is written to a file beside t
 """),
             _code("""
 with report_section(docs):
-    if pairs is None or pairs.empty:
+    if pairs is not None and pairs.empty:
         show_message("No network: no entity pair reaches min_pair_count.")
-    else:
+    elif pairs is not None:
         nodes = top_entities(docs, annotations=ann, types=entity_types, top=None, progress=False)
         graph = cooccurrence_graph(pairs, min_count=min_pair_count, nodes=nodes)
         fig, alt = plots.network_chart(
@@ -516,9 +516,9 @@ fewer than `min_pair_count` times).
 """),
             _code("""
 with report_section(docs):
-    if pairs is None or pairs.empty:
+    if pairs is not None and pairs.empty:
         show_message("No heatmap: no entity pair reaches min_pair_count.")
-    else:
+    elif pairs is not None:
         names = entities["name"].head(min(top, 20)).tolist()
         matrix = plots.cooccurrence_matrix(pairs, names)
         fig, alt = plots.cooccurrence_heatmap(
