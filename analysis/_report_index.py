@@ -23,9 +23,12 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 
 
 def _params_summary(params: Any, limit: int = 300) -> str:
-    if not isinstance(params, Mapping) or not params:
+    if not isinstance(params, Mapping):
         return "defaults"
-    text = ", ".join(f"{k}={v!r}" for k, v in params.items())
+    # output_dir is set by the runner to the run folder itself: not worth a column of paths
+    text = ", ".join(f"{k}={v!r}" for k, v in params.items() if k != "output_dir")
+    if not text:
+        return "defaults"
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

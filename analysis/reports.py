@@ -542,6 +542,9 @@ def _run_locked(plan: _Plan, *, progress: bool, timeout: float | None, quiet: bo
         )
     except Exception as exc:  # a failing report must not stop the others
         error = _first_line(exc)
+    except BaseException:  # Ctrl-C, SystemExit: leave no temporary file behind
+        tmp_ipynb.unlink(missing_ok=True)
+        raise
     notebook_path: Path | None = None
     html_path: Path | None = None
     if tmp_ipynb.exists():
@@ -781,16 +784,11 @@ def run_reports(
                 ", ".join(names), unknown[0], shared[unknown[0]], sorted(used)
             )
     results = []
-    try:
-        for plan in plans:
-            results.append(
-                _execute(plan, force=force, progress=progress, timeout=timeout, quiet=quiet)
-            )
-    finally:
-        if results:
-            index = rebuild_index(root)
-            if not quiet:
-                print(f"index: {_show(index)}")
+    for plan in plans:
+        results.append(_execute(plan, force=force, progress=progress, timeout=timeout, quiet=quiet))
+        index = rebuild_index(root)  # after each report, so a long schedule shows progress
+    if not quiet:
+        print(f"index: {_show(index)}")
     return results
 
 
@@ -832,16 +830,16 @@ def rebuild_index(output_root: str | os.PathLike[str] = "reports") -> Path:
 
     root = _output_root(output_root)
     root.mkdir(parents=True, exist_ok=True)
-    records = []
-    for day in sorted(root.iterdir(), reverse=True):
-        if not (day.is_dir() and _DATE_RE.match(day.name)) or day.is_symlink():
-            continue
-        for path in sorted(day.glob("*.json")):
-            if _NAME_RE.match(path.stem) and (record := _load_record(path)) is not None:
-                record["_dir"] = day.name
-                record["_name"] = path.stem
-                records.append(record)
     index = root / _INDEX
-    with FileLock(root / ".index.lock"):
+    with FileLock(root / ".index.lock"):  # scan and write together: no stale index wins
+        records = []
+        for day in sorted(root.iterdir(), reverse=True):
+            if not (day.is_dir() and _DATE_RE.match(day.name)) or day.is_symlink():
+                continue
+            for path in sorted(day.glob("*.json")):
+                if _NAME_RE.match(path.stem) and (record := _load_record(path)) is not None:
+                    record["_dir"] = day.name
+                    record["_name"] = path.stem
+                    records.append(record)
         _atomic_write(index, render_index(records))
     return index
