@@ -120,7 +120,12 @@ def _spacy_stopwords() -> frozenset[str]:
 
 
 def default_stopwords() -> frozenset[str]:
-    """The default stop words: spaCy's English list plus :data:`CONTRACTIONS`.
+    """The default stop words ("english"): spaCy's English list plus :data:`CONTRACTIONS`.
+
+    spaCy's clitic entries that start with an apostrophe ("'ll", "’ve", "'s", ...) are
+    left out: a token never starts with an apostrophe, and without them
+    scikit-learn's ``CountVectorizer`` does not warn that the stop words are
+    inconsistent with the token pattern. ``stopwords="spacy"`` is spaCy's list as is.
 
     Example:
         >>> "the" in default_stopwords() and "don't" in default_stopwords()
@@ -131,7 +136,8 @@ def default_stopwords() -> frozenset[str]:
 
 @functools.cache
 def _default_stopwords() -> frozenset[str]:
-    return _spacy_stopwords() | CONTRACTIONS
+    clitics = {w for w in _spacy_stopwords() if w[:1] in ("'", "’", "‘")}
+    return (_spacy_stopwords() - clitics) | CONTRACTIONS
 
 
 def _resolve_stopwords(stopwords: Any, *, lowercase: bool, func: str) -> frozenset[str] | None:

@@ -464,12 +464,16 @@ def _query_regex(query: str, *, regex: bool, case_sensitive: bool, func: str) ->
             raise AnalysisInputError(
                 f"{func}(): query={query!r} is not a valid regex: {exc}"
             ) from None
-    words = query.split()
-    parts = [r"\w*".join(re.escape(p) for p in word.split("*")) for word in words]
+    q = query.strip()
+
+    def literal(piece: str) -> str:  # ' and ’ match each other
+        return "['’]".join(re.escape(p) for p in re.split("['’]", piece))
+
+    parts = [r"\w*".join(literal(p) for p in word.split("*")) for word in q.split()]
     body = r"\s+".join(parts)
-    if re.match(r"\w", query.strip().lstrip("*")):
+    if re.match(r"\w", q.lstrip("*")):
         body = r"(?<!\w)" + body
-    if re.search(r"\w$", query.strip().rstrip("*")) and not query.strip().endswith("*"):
+    if re.search(r"\w$", q) and not q.endswith("*"):
         body += r"(?!\w)"
     return re.compile(body, flags)
 
@@ -511,9 +515,9 @@ def kwic(
     The query is matched in ``document_text(corpus)`` (title, blank line, body). Plain
     text is matched literally as whole words: "missile" does not match "missiles", but
     does match "missile's". Words of a phrase ("interest rate") may be separated by any
-    white space. A ``*`` matches any letters/digits: "strik*" finds "strike", "strikes",
-    "striker"; "*ation" words ending in "ation". With ``regex=True`` the query is a
-    Python regular expression used as is.
+    white space, and ' and ’ match each other. A ``*`` matches any letters/digits:
+    "strik*" finds "strike", "strikes", "striker"; "*ation" words ending in "ation".
+    With ``regex=True`` the query is a Python regular expression used as is.
 
     Args:
         corpus: A corpus DataFrame with ``doc_id`` and ``text`` (``title``,

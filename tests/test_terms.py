@@ -429,3 +429,8 @@ def test_collocations_equal_nltk_on_bbc_sample(bbc_dir, measure, window):
     assert ours["term"].tolist() == [f"{a} {b}" for (a, b), _ in ref]
     assert np.allclose(ours["score"], [s for _, s in ref])
     assert not math.isnan(ours["score"].iloc[0])
+
+
+def test_kwic_apostrophes_match_both_styles():
+    corpus = pd.DataFrame({"doc_id": ["x"], "text": ["Blair’s plan and Blair's team"]})
+    assert kwic(corpus, "blair's")["keyword"].tolist() == ["Blair’s", "Blair's"]

@@ -107,7 +107,8 @@ def test_tokenize_lowercases_removes_stopwords_then_ngrams():
 
 def test_default_stopwords_are_spacy_plus_contractions():
     sw = default_stopwords()
-    assert set(STOP_WORDS) <= sw
+    assert {w for w in STOP_WORDS if w[0].isalpha()} <= sw
+    assert not any(w[0] in "'’‘" for w in sw)  # clitics like "'ll": never a token
     assert sw >= CONTRACTIONS
     assert {"don't", "didn't", "we're", "i'm", "can't", "won't", "don’t"} <= CONTRACTIONS
     assert tokenize("I don't think we're done, it's true", stopwords="spacy") == [
@@ -176,6 +177,14 @@ def test_same_terms_as_countvectorizer_analyzer(options):
         analyzer = CountVectorizer(**count_vectorizer_options(**options)).build_analyzer()
         for text in TEXTS:
             assert tokenize(text, **options) == analyzer(text)
+
+
+def test_default_options_do_not_make_countvectorizer_warn():
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        CountVectorizer(**count_vectorizer_options(ngram_range=(1, 2))).fit(TEXTS)
 
 
 def test_count_vectorizer_options_shape():
