@@ -20,7 +20,7 @@ from analysis.models import (
 
 def test_fast_pipeline_runs_only_what_is_needed():
     nlp = load_model()
-    assert nlp.pipe_names == ["sentencizer", "newsdesk_paragraphs", "ner"]
+    assert nlp.pipe_names == ["sentencizer", "ner", "newsdesk_paragraphs"]
     assert load_model() is nlp  # cached per process
     assert load_model(fast=True, name=resolve_model_name()) is nlp
 
