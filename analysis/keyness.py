@@ -159,7 +159,7 @@ def _period_mask(dates: pd.Series, period: Any, *, func: str, arg: str) -> np.nd
 
 
 def _values(value: Any) -> list[Any]:
-    if isinstance(value, (list, set, frozenset, pd.Series, pd.Index, np.ndarray)):
+    if isinstance(value, (list, tuple, set, frozenset, pd.Series, pd.Index, np.ndarray)):
         return list(value)
     return [value]
 
@@ -170,8 +170,7 @@ def _select(
     """Boolean masks of the target and reference documents, and the number of documents
     left out for lack of a date (period mode only)."""
     col = corpus[by]
-    is_time = by == "published" or pd.api.types.is_datetime64_any_dtype(col)
-    if is_time or _is_period(target):
+    if by == "published" or pd.api.types.is_datetime64_any_dtype(col):
         dates = _as_datetime(col, func=func, column=by)
         t_mask = _period_mask(dates, target, func=func, arg="target")
         dated = dates.notna().to_numpy()
@@ -228,6 +227,7 @@ def distinctive_terms(
     * a group against the rest or against other groups: ``by="category",
       target="sport"`` (reference None = every other document; or
       ``reference=["business", "politics"]``); ``target`` may also be a list of values;
+      this applies to any column that does not hold dates;
     * a period against a baseline period on a date column (``by=None`` means
       "published"): ``target=("2026-10-01", "2026-10-07"),
       reference=("2026-09-24", "2026-09-30")``. Both ends are inclusive, a date
@@ -238,12 +238,14 @@ def distinctive_terms(
     For every term the 2x2 table (term / other terms x target / reference) gives
     Dunning's log-likelihood ``g2`` (see :func:`log_likelihood`; as in Rayson &
     Garside 2000) and its ``p_value`` from the chi-square distribution with 1 degree of
-    freedom (G² 3.84 = p 0.05, 6.63 = 0.01, 10.83 = 0.001, 15.13 = 0.0001). The effect
-    size ``log_ratio`` is Hardie's (2014) Log Ratio, log2 of the ratio of the term's
-    relative frequencies in target and reference; a zero count is replaced by 0.5 so
-    that it stays finite (1 = twice as frequent, -1 = half). G² says how sure,
-    log ratio how big. ``direction`` is "over" (relatively more frequent in the target),
-    "under" (less) or "equal".
+    freedom (G² 3.84 = p 0.05, 6.63 = 0.01, 10.83 = 0.001, 15.13 = 0.0001). The sizes of
+    the two sides are all their term occurrences, of every n-gram order in
+    ``ngram_range``. With thousands of terms tested, prefer a strict cut-off (e.g. G² >=
+    15.13) and look at the effect size too: ``log_ratio`` is Hardie's (2014) Log Ratio,
+    log2 of the ratio of the term's relative frequencies in target and reference; a zero
+    count is replaced by 0.5 so that it stays finite (1 = twice as frequent, -1 = half).
+    G² says how sure, log ratio how big. ``direction`` is "over" (relatively more
+    frequent in the target), "under" (less) or "equal".
 
     Args:
         corpus: A corpus DataFrame.

@@ -108,6 +108,11 @@ def test_explicit_reference_values_and_lists():
                                            stopwords=SMALL_STOP))  # fmt: skip
 
 
+def test_tuple_of_values_on_a_column_without_dates_is_not_a_period():
+    df = kt(by="category", target=("economy", "sport"))
+    assert df.attrs["target_docs"] == 3 and df.attrs["reference_docs"] == 1  # c: no category
+
+
 def test_periods_inclusive_whole_days_and_missing_dates():
     df = kt(target=("2026-10-05", "2026-10-06"), reference=("2026-09-21", "2026-09-21"))
     assert df.attrs["target_docs"] == 2  # b at 18:30 on the 6th is in: whole day
