@@ -14,9 +14,11 @@ for "rising / falling" comparisons.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -35,6 +37,7 @@ __all__ = [
     "previous_window",
     "query_pattern",
     "resolve_date_range",
+    "resolve_notebook_path",
 ]
 
 _WINDOW = re.compile(r"^\s*(\d+)\s*([hdw])\s*$", re.IGNORECASE)
@@ -533,3 +536,23 @@ def _filter_range(corpus: pd.DataFrame, date_range: DateRange, **filters: Any) -
     out.attrs["filter"]["date_range"] = date_range
     out.attrs["filter"]["period"] = date_range.label()
     return out
+
+
+def resolve_notebook_path(path: str | os.PathLike[str]) -> str:
+    """A path parameter of a report notebook, found from wherever the kernel runs.
+
+    Report notebooks give paths relative to the ``notebooks/`` folder (``"../data/sample"``)
+    and the report runner starts them there. When the kernel runs elsewhere (e.g.
+    ``papermill notebooks/term_frequency.ipynb out.ipynb`` from the repository root), a
+    relative path that does not exist from the working folder is looked up beside the
+    package's ``notebooks/`` folder instead. Absolute and existing paths are returned as given.
+
+    Example:
+        >>> resolve_notebook_path("../data/sample")  # doctest: +SKIP
+        '/home/me/newsdesk/notebooks/../data/sample'
+    """
+    given = Path(path).expanduser()
+    if given.is_absolute() or given.exists():
+        return str(given)
+    beside = Path(__file__).resolve().parents[1] / "notebooks" / given
+    return str(beside) if beside.exists() else str(given)

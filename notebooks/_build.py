@@ -35,7 +35,7 @@ categories: Optional[list] = None  # keep only these categories, e.g. ["business
 """
 
 LOAD = """\
-raw = load_corpus(corpus, quiet=True, progress=False)
+raw = load_corpus(resolve_notebook_path(corpus), quiet=True, progress=False)
 docs = filter_corpus(
     raw,
     start=start,
@@ -131,7 +131,12 @@ from analysis.display import (
     show_message,
     show_table,
 )
-from analysis.filters import comparison_periods, filter_corpus, period_freq
+from analysis.filters import (
+    comparison_periods,
+    filter_corpus,
+    period_freq,
+    resolve_notebook_path,
+)
 from analysis.keyness import distinctive_terms
 from analysis.terms import collocations, kwic, term_frequencies, term_trends
 
@@ -391,7 +396,7 @@ from analysis.display import (
     show_table,
 )
 from analysis.entities import entity_cooccurrence, entity_trends, top_entities
-from analysis.filters import filter_corpus, period_freq
+from analysis.filters import filter_corpus, period_freq, resolve_notebook_path
 from analysis.network import cooccurrence_graph, export_graph
 
 started = pd.Timestamp.now(tz="UTC")
@@ -599,7 +604,7 @@ from analysis.display import (
     show_message,
     show_table,
 )
-from analysis.filters import filter_corpus
+from analysis.filters import filter_corpus, resolve_notebook_path
 from analysis.sentiment import (
     document_sentiment,
     entity_sentiment,
@@ -768,6 +773,7 @@ from analysis.filters import filter_corpus
             _code(
                 """
 corpus = "../data/sample"  # a folder or file of articles
+cache_dir = None  # where annotations are cached; None: data/.cache/annotations
 """,
                 tags=["parameters"],
             ),
@@ -824,7 +830,7 @@ result as `annotations=`, so nothing is annotated twice.
             _code("""
 from analysis.annotate import annotate
 
-ann = annotate(recent)
+ann = annotate(recent, cache_dir=cache_dir)
 print(ann.model, "|", ann.lexicon, "|", ann.stats)
 ann.entities.head()
 """),

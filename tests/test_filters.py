@@ -19,6 +19,7 @@ from analysis.filters import (
     previous_window,
     query_pattern,
     resolve_date_range,
+    resolve_notebook_path,
 )
 
 
@@ -255,3 +256,18 @@ def test_period_freq():
     long.loc[0, "published"] = pd.Timestamp("2027-06-01", tz="UTC")
     assert period_freq(long) == "month"
     assert period_freq(df.iloc[:0]) == "week"
+
+
+def test_resolve_notebook_path(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    monkeypatch.chdir(tmp_path)
+    # relative to the notebooks folder when it does not exist from here
+    assert Path(resolve_notebook_path("../data/sample")).resolve() == (root / "data" / "sample")
+    # existing relative paths and absolute paths are kept
+    (tmp_path / "mine").mkdir()
+    assert resolve_notebook_path("mine") == "mine"
+    assert resolve_notebook_path(str(tmp_path)) == str(tmp_path)
+    # unknown paths are returned unchanged (the loader reports them)
+    assert resolve_notebook_path("nowhere/at/all") == "nowhere/at/all"

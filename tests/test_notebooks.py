@@ -192,3 +192,24 @@ def test_filter_leaving_no_documents_shows_a_message(tmp_path):
     assert "Not in corpus" in html and "No Such Paper" in html
     assert "0 documents of" in html
     assert not (tmp_path / "entity_cooccurrence_network.gexf").exists()
+
+
+@pytest.mark.slow
+def test_term_frequency_runs_from_the_repository_root(tmp_path, monkeypatch):
+    """`papermill notebooks/term_frequency.ipynb out.ipynb` from the root, no -k, no --cwd."""
+    papermill = pytest.importorskip("papermill")
+    monkeypatch.chdir(ROOT)
+    out = tmp_path / "out.ipynb"
+    papermill.execute_notebook(
+        "notebooks/term_frequency.ipynb", str(out), parameters={"top": 5}, progress_bar=False
+    )
+    html, errors = _outputs(nbformat.read(out, as_version=4))
+    assert errors == []
+    assert "Documents analysed" in html
+
+
+@pytest.mark.slow
+def test_explore_notebook_runs(tmp_path):
+    nb = _execute("explore", tmp_path, corpus="../data/sample")
+    _, errors = _outputs(nb)
+    assert errors == []
