@@ -5,6 +5,9 @@ tokenizes it with :mod:`analysis._tokenize` (lower-case, one regular expression,
 words removed, then n-grams: scikit-learn ``CountVectorizer`` semantics). Distinctive
 terms (keyness) and TF-IDF per group live in :mod:`analysis.keyness`.
 
+The functions count every row they are given: select documents first, e.g. with
+``analysis.filters.filter_corpus(corpus, drop_duplicates=True, start=..., end=...)``.
+
 Example:
     >>> from analysis.terms import term_frequencies, term_trends, kwic
     >>> term_frequencies(corpus, by="category", top=10)          # doctest: +SKIP
