@@ -90,3 +90,24 @@ def _read_bbc(bbc_dir: str) -> pd.DataFrame:
 def read_bbc(bbc_dir: Path) -> pd.DataFrame:
     """The BBC corpus (a fresh copy each call; the parsed files are cached)."""
     return _read_bbc(str(bbc_dir)).copy()
+
+
+@functools.cache
+def _read_rss(csv_path: str) -> pd.DataFrame:
+    raw = pd.read_csv(csv_path, dtype=str, keep_default_na=False)
+    published = pd.to_datetime(raw["pubDate"], format="%a, %d %b %Y %H:%M:%S %Z", utc=True)
+    return pd.DataFrame(
+        {
+            "doc_id": [f"row{i}" for i in range(len(raw))],
+            "title": raw["title"],
+            "text": raw["description"],
+            "source": "bbc rss",
+            "category": pd.NA,
+            "published": published,
+        }
+    )
+
+
+def read_rss(csv_path: Path) -> pd.DataFrame:
+    """The BBC RSS items (title + description, dated) as a corpus DataFrame."""
+    return _read_rss(str(csv_path)).copy()

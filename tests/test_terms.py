@@ -10,7 +10,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from _terms_data import SMALL_STOP, read_bbc, small_corpus
+from _terms_data import SMALL_STOP, read_bbc, read_rss, small_corpus
 
 from analysis._tokenize import count_vectorizer_options, default_stopwords, tokenize
 from analysis._validate import document_text
@@ -434,3 +434,29 @@ def test_collocations_equal_nltk_on_bbc_sample(bbc_dir, measure, window):
 def test_kwic_apostrophes_match_both_styles():
     corpus = pd.DataFrame({"doc_id": ["x"], "text": ["Blair’s plan and Blair's team"]})
     assert kwic(corpus, "blair's")["keyword"].tolist() == ["Blair’s", "Blair's"]
+
+
+def test_rss_monthly_trends_equal_countvectorizer_per_month(rss_csv):
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    corpus = read_rss(rss_csv)
+    terms = ["Ukraine", "energy bills", "Boris Johnson"]
+    df = term_trends(corpus, terms, freq="month", progress=False)
+    assert df.attrs["excluded_missing_dates"] == 0
+    months = corpus["published"].dt.strftime("%Y-%m")
+    texts = document_text(corpus)
+    assert df["period"].dt.strftime("%Y-%m").unique().tolist() == sorted(
+        pd.period_range(months.min(), months.max(), freq="M").strftime("%Y-%m")
+    )
+    keys = ["ukraine", "energy bills", "boris johnson"]
+    counter = CountVectorizer(**count_vectorizer_options(ngram_range=(1, 2)), vocabulary=keys)
+    words = CountVectorizer(**count_vectorizer_options(stopwords=None))
+    for period, group in df.groupby("period"):
+        month_texts = texts[(months == period.strftime("%Y-%m")).to_numpy()].tolist()
+        if not month_texts:
+            assert (group["count"] == 0).all() and (group["total_words"] == 0).all()
+            continue
+        want = np.asarray(counter.fit_transform(month_texts).sum(axis=0)).ravel().tolist()
+        assert group["count"].tolist() == want, period
+        assert (group["total_words"] == words.fit_transform(month_texts).sum()).all(), period
+    assert df["count"].sum() > 100
