@@ -36,6 +36,7 @@ __all__ = [
     "report_footer",
     "report_header",
     "report_section",
+    "require_documents",
     "show",
     "show_figure",
     "show_heading",
@@ -322,6 +323,21 @@ def file_link_html(path: str | os.PathLike[str], *, text: str | None = None) -> 
         f'{_STYLE}<div class="nd-msg" role="note">{label}: '
         f'<a href="{_esc(href)}" download>{_esc(name)}</a></div>'
     )
+
+
+def require_documents(corpus: pd.DataFrame) -> None:
+    """Raise :class:`~analysis.errors.AnalysisInputError` when ``corpus`` has no rows.
+
+    Inside :func:`report_section` this ends a section quietly when nothing was selected.
+
+    Example:
+        >>> with report_section(docs):
+        ...     require_documents(docs)
+    """
+    from analysis.errors import AnalysisInputError
+
+    if len(corpus) == 0:
+        raise AnalysisInputError("no documents match the selected filters")
 
 
 @contextlib.contextmanager

@@ -31,6 +31,7 @@ __all__ = [
     "comparison_periods",
     "comparison_windows",
     "filter_corpus",
+    "grouping_column",
     "parse_date_bound",
     "parse_window",
     "period_freq",
@@ -556,3 +557,21 @@ def resolve_notebook_path(path: str | os.PathLike[str]) -> str:
         return str(given)
     beside = Path(__file__).resolve().parents[1] / "notebooks" / given
     return str(beside) if beside.exists() else str(given)
+
+
+def grouping_column(
+    corpus: pd.DataFrame, candidates: tuple[str, ...] = ("source", "category")
+) -> str | None:
+    """The first of ``candidates`` that splits ``corpus`` into at least two groups, or None.
+
+    Reports compare sources; a corpus of one source (e.g. folders of one site) is compared
+    by category instead.
+
+    Example:
+        >>> grouping_column(load_corpus("bbc/"))  # one source, five category folders
+        'category'
+    """
+    for column in candidates:
+        if column in corpus and corpus[column].dropna().nunique() >= 2:
+            return column
+    return None

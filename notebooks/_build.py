@@ -125,6 +125,7 @@ from analysis.display import (
     report_footer,
     report_header,
     report_section,
+    require_documents,
     show,
     show_figure,
     show_kwic,
@@ -134,6 +135,7 @@ from analysis.display import (
 from analysis.filters import (
     comparison_periods,
     filter_corpus,
+    grouping_column,
     period_freq,
     resolve_notebook_path,
 )
@@ -203,6 +205,7 @@ Phrases of two to `ngram_max` words, formed after stop words are removed
 """),
             _code("""
 with report_section(docs):
+    require_documents(docs)
     if ngram_max < 2:
         show_message("Set ngram_max to 2 or more to count phrases.")
     else:
@@ -219,19 +222,23 @@ with report_section(docs):
             _md("""
 ## Distinctive words per source
 
-Words each source uses relatively more than the other sources together (keyness: Dunning's
+Words each source (or, for a corpus of one source, each category) uses relatively more than
+the others together (keyness: Dunning's
 log-likelihood G² with its p-value; log ratio 1 = twice as frequent).
 """),
             _code("""
 with report_section(docs):
-    groups = sorted(docs["source"].dropna().unique()) if "source" in docs else []
-    if len(groups) < 2:
-        show_message("Distinctive words need at least two sources in the selection.")
-    for group in groups:
+    require_documents(docs)
+    by = grouping_column(docs)
+    if by is None:
+        show_message("Distinctive words need at least two sources (or categories).")
+    else:
+        show_message(f"Each {by} against all other {by} values of the selection.")
+    for group in sorted(docs[by].dropna().unique()) if by else []:
         with report_section():
             key = distinctive_terms(
                 docs,
-                by="source",
+                by=by,
                 target=group,
                 direction="over",
                 min_count=min_count,
@@ -252,7 +259,8 @@ The selected period against the period of the same length just before it (when n
 is selected: the last 7 days against the 7 days before). Same sources and categories.
 """),
             _code("""
-with report_section():
+with report_section(docs):
+    require_documents(docs)
     base = filter_corpus(raw, sources=sources, categories=categories, drop_duplicates=True)
     current, previous = comparison_periods(base, start=start, end=end, window=window)
     show_message(f"Comparing {current.label()} with {previous.label()}.")
@@ -295,6 +303,7 @@ Uses per 10,000 words in each period, so busy and quiet periods compare fairly.
 """),
             _code("""
 with report_section(docs):
+    require_documents(docs)
     terms = trend_terms or (words["term"].head(5).tolist() if len(words) else [])
     if not terms:
         show_message("No terms to chart: set trend_terms or lower min_count.")
@@ -319,6 +328,7 @@ Every use of the `query` parameter's word or phrase, with the words around it.
 """),
             _code("""
 with report_section(docs):
+    require_documents(docs)
     if not query:
         show_message('Set the query parameter (e.g. -p query "interest rates") to see a word in context.')
     else:

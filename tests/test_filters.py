@@ -13,6 +13,7 @@ from analysis.filters import (
     comparison_periods,
     comparison_windows,
     filter_corpus,
+    grouping_column,
     parse_date_bound,
     parse_window,
     period_freq,
@@ -271,3 +272,12 @@ def test_resolve_notebook_path(tmp_path, monkeypatch):
     assert resolve_notebook_path(str(tmp_path)) == str(tmp_path)
     # unknown paths are returned unchanged (the loader reports them)
     assert resolve_notebook_path("nowhere/at/all") == "nowhere/at/all"
+
+
+def test_grouping_column():
+    df = _corpus()
+    assert grouping_column(df) == "source"
+    one_source = df.assign(source="Wire")
+    assert grouping_column(one_source) == "category"
+    assert grouping_column(one_source.assign(category=None)) is None
+    assert grouping_column(df.drop(columns=["source"])) == "category"
