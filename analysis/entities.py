@@ -434,8 +434,10 @@ def _examples(
             sa = set(sents_of.get((d, a), []))
             sb = set(sents_of.get((d, b), []))
             both.extend((d, s) for s in sorted(sa & sb))
-            if window == "document":
+            if window == "document" and len(either) < limit:
                 either.extend((d, s) for s in sorted(sa ^ sb))
+            if len(both) >= limit:
+                break
         chosen = (both + either)[:limit]
         result.append(
             [{"doc_id": d, "sent_id": int(s), "text": text.get((d, s), "")} for d, s in chosen]
