@@ -206,7 +206,7 @@ def _select(
 def distinctive_terms(
     corpus: pd.DataFrame,
     *,
-    target: Any,
+    target: Any = None,
     by: str | None = None,
     reference: Any = None,
     ngram_range: tuple[int, int] = (1, 1),
@@ -222,12 +222,14 @@ def distinctive_terms(
 ) -> pd.DataFrame:
     """Terms used more (or less) in a target set of documents than in a reference (keyness).
 
-    Two ways to choose the documents:
+    Three ways to choose the documents:
 
     * a group against the rest or against other groups: ``by="category",
       target="sport"`` (reference None = every other document; or
       ``reference=["business", "politics"]``); ``target`` may also be a list of values;
       this applies to any column that does not hold dates;
+    * every group against the rest at once: ``by="category"`` without ``target``; the
+      result starts with the ``by`` column and ``top`` applies per group;
     * a period against a baseline period on a date column (``by=None`` means
       "published"): ``target=("2026-10-01", "2026-10-07"),
       reference=("2026-09-24", "2026-09-30")``. Both ends are inclusive, a date
@@ -249,7 +251,8 @@ def distinctive_terms(
 
     Args:
         corpus: A corpus DataFrame.
-        target: A value (or list of values) of ``by``, or a (start, end) period.
+        target: A value (or list of values) of ``by``, a (start, end) period, or None
+            for every group of ``by`` against the rest.
         by: The column that defines the groups or holds the dates (None: "published").
         reference: Values or a period for the reference; None = the rest.
         ngram_range: Term n-gram orders, as in :func:`analysis.terms.term_frequencies`.
@@ -293,6 +296,16 @@ def distinctive_terms(
         punctuation=punctuation,
         min_length=min_length,
     )
+    if target is None:
+        if reference is not None:
+            raise AnalysisInputError(
+                f"{func}(): reference={reference!r} needs a target; with target=None every "
+                f"group of {by_col!r} is compared with the rest"
+            )
+        return _each_group_against_rest(
+            corpus, by_col, tok, min_count=min_count, direction=direction, top=top,
+            progress=progress, func=func,
+        )  # fmt: skip
     t_mask, r_mask, missing = _select(corpus, by_col, target, reference, func=func)
     codes = np.where(t_mask, 0, 1)[t_mask | r_mask]
     texts = document_text(corpus)[t_mask | r_mask].tolist()
@@ -302,22 +315,53 @@ def distinctive_terms(
     for name, total in (("target", c), ("reference", d)):
         if total == 0:
             raise AnalysisInputError(f"{func}(): the {name} documents contain no terms")
-
-    both = t_counts + r_counts
-    terms_arr, _, _ = _ranked(both, None, min_count, None)
+    terms_arr, _, _ = _ranked(t_counts + r_counts, None, min_count, None)
     terms = terms_arr.to_pylist()
-    a = np.fromiter((t_counts.get(t, 0) for t in terms), np.float64, len(terms))
-    b = np.fromiter((r_counts.get(t, 0) for t in terms), np.float64, len(terms))
+    out = _keyness_table(
+        terms_arr,
+        a=np.fromiter((t_counts.get(t, 0) for t in terms), np.float64, len(terms)),
+        b=np.fromiter((r_counts.get(t, 0) for t in terms), np.float64, len(terms)),
+        a_docs=np.fromiter((t_docs.get(t, 0) for t in terms), np.int64, len(terms)),
+        b_docs=np.fromiter((r_docs.get(t, 0) for t in terms), np.int64, len(terms)),
+        c=c,
+        d=d,
+        direction=direction,
+        top=top,
+    )
+    out.attrs.update(
+        target_docs=int(t_mask.sum()),
+        reference_docs=int(r_mask.sum()),
+        target_terms=int(c),
+        reference_terms=int(d),
+        excluded_missing_dates=missing,
+        token_pattern=tok.pattern,
+    )
+    return out
+
+
+def _keyness_table(
+    terms: pa.Array,
+    *,
+    a: np.ndarray,
+    b: np.ndarray,
+    a_docs: np.ndarray,
+    b_docs: np.ndarray,
+    c: float,
+    d: float,
+    direction: str,
+    top: int | None,
+) -> pd.DataFrame:
+    """Score terms with counts ``a``/``b`` in corpora of ``c``/``d`` terms; sort; filter."""
     g2 = log_likelihood(a, b, c, d)
     over = a * d > b * c
     under = a * d < b * c
     out = pd.DataFrame(
         {
-            "term": _str_column([terms_arr]),
+            "term": _str_column([terms]),
             "target_count": a.astype(np.int64),
             "reference_count": b.astype(np.int64),
-            "target_doc_count": np.fromiter((t_docs.get(t, 0) for t in terms), np.int64),
-            "reference_doc_count": np.fromiter((r_docs.get(t, 0) for t in terms), np.int64),
+            "target_doc_count": a_docs,
+            "reference_doc_count": b_docs,
             "target_per_10k": a / c * 10_000,
             "reference_per_10k": b / d * 10_000,
             "g2": g2,
@@ -332,14 +376,68 @@ def distinctive_terms(
         out = out[out["direction"] == direction]
     out = out.sort_values(["g2", "term"], ascending=[False, True], kind="stable")
     out = out.reset_index(drop=True)
-    if top is not None:
-        out = out.head(top)
+    return out if top is None else out.head(top)
+
+
+def _each_group_against_rest(
+    corpus: pd.DataFrame,
+    by: str,
+    tok: _Tokenizer,
+    *,
+    min_count: int,
+    direction: str,
+    top: int | None,
+    progress: bool,
+    func: str,
+) -> pd.DataFrame:
+    col = corpus[by]
+    if by == "published" or pd.api.types.is_datetime64_any_dtype(col):
+        raise AnalysisInputError(
+            f"{func}(): target is required for the date column {by!r}; e.g. "
+            "target=('2026-10-01', '2026-10-07')"
+        )
+    codes, first = _group_codes(corpus, [by])
+    if len(first) < 2:
+        raise AnalysisInputError(
+            f"{func}(): column {by!r} has a single group; there is nothing to compare with"
+        )
+    groups = _count_terms(document_text(corpus).tolist(), codes, len(first), tok, progress=progress)
+    all_counts: Counter[str] = Counter()
+    all_docs: Counter[str] = Counter()
+    for counts, docs, _ in groups:
+        all_counts.update(counts)
+        all_docs.update(docs)
+    n_all = sum(total for _, _, total in groups)
+    terms_arr, total, total_docs = _ranked(all_counts, all_docs, min_count, None)
+    terms = terms_arr.to_pylist()
+    tables = []
+    for counts, docs, c in groups:
+        if c == n_all:
+            raise AnalysisInputError(
+                f"{func}(): only one group of {by!r} has any terms; there is nothing to compare"
+            )
+        keep = slice(None) if c > 0 else slice(0)  # a group without terms: no rows
+        a = np.fromiter((counts.get(t, 0) for t in terms), np.float64, len(terms))[keep]
+        a_docs = np.fromiter((docs.get(t, 0) for t in terms), np.int64, len(terms))[keep]
+        tables.append(
+            _keyness_table(
+                terms_arr[keep],
+                a=a,
+                b=total[keep] - a,
+                a_docs=a_docs,
+                b_docs=total_docs[keep] - a_docs,
+                c=max(c, 1),
+                d=n_all - c,
+                direction=direction,
+                top=top,
+            )
+        )
+    out = _group_frame(corpus, [by], first, [len(t) for t in tables])
+    out = pd.concat([out, pd.concat(tables, ignore_index=True)], axis=1)
     out.attrs.update(
-        target_docs=int(t_mask.sum()),
-        reference_docs=int(r_mask.sum()),
-        target_terms=int(c),
-        reference_terms=int(d),
-        excluded_missing_dates=missing,
+        group_terms={
+            str(corpus[by].iloc[f]): int(t) for f, (_, _, t) in zip(first, groups, strict=True)
+        },
         token_pattern=tok.pattern,
     )
     return out

@@ -259,3 +259,26 @@ def test_tfidf_top_and_min_count_and_errors():
         tfidf_by_group(small_corpus(), by="section")
     with pytest.raises(AnalysisInputError, match="top=0"):
         tfidf_by_group(small_corpus(), by="source", top=0)
+
+
+def test_every_group_against_the_rest_equals_one_by_one():
+    corpus = small_corpus()
+    corpus.loc[corpus["category"].isna(), "category"] = "misc"
+    each = kt(corpus, by="category", top=5)
+    assert list(each.columns[:2]) == ["category", "term"]
+    assert each["category"].unique().tolist() == ["economy", "misc", "sport"]
+    for cat in ["economy", "misc", "sport"]:
+        one = kt(corpus, by="category", target=cat, top=5)
+        got = each[each["category"] == cat].drop(columns="category").reset_index(drop=True)
+        pd.testing.assert_frame_equal(got, one, check_like=False, check_exact=False)
+    over = kt(corpus, by="category", direction="over")
+    assert set(over["direction"]) == {"over"}
+
+
+def test_every_group_against_the_rest_errors():
+    with pytest.raises(AnalysisInputError, match="target is required"):
+        kt()
+    with pytest.raises(AnalysisInputError, match="needs a target"):
+        kt(by="category", reference="sport")
+    with pytest.raises(AnalysisInputError, match="single group"):
+        kt(by="source", target=None, corpus=small_corpus().iloc[:2])
