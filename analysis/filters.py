@@ -413,6 +413,12 @@ def comparison_periods(
     """
     date_range = resolve_date_range(corpus, start=start, end=end, window=window)
     if not date_range.bounded:
+        require_columns(corpus, ["published"], func="comparison_periods")
+        if _published(corpus).isna().all():
+            raise AnalysisInputError(
+                "comparison_periods(): no document has a publication date ('published'); "
+                "comparing periods needs dates, or give both start and end"
+            )
         if date_range.lo is not None:  # start without end: up to the newest document's day
             hi = max(date_range.lo, _newest_bound(corpus, by_day=True))
             date_range = DateRange(date_range.lo, hi)

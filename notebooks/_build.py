@@ -233,7 +233,7 @@ with report_section(docs):
     if by is None:
         show_message("Distinctive words need at least two sources (or categories).")
     else:
-        show_message(f"Each {by} against all other {by} values of the selection.")
+        show_message(f"Each {by} compared with all the others together.")
     for group in sorted(docs[by].dropna().unique()) if by else []:
         with report_section():
             key = distinctive_terms(

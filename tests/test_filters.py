@@ -281,3 +281,12 @@ def test_grouping_column():
     assert grouping_column(one_source) == "category"
     assert grouping_column(one_source.assign(category=None)) is None
     assert grouping_column(df.drop(columns=["source"])) == "category"
+
+
+def test_comparison_periods_needs_dates_unless_bounded():
+    df = _corpus().assign(published=pd.NaT)
+    df["published"] = pd.to_datetime(df["published"], utc=True)
+    with pytest.raises(AnalysisInputError, match="no document has a publication date"):
+        comparison_periods(df)
+    _now, before = comparison_periods(df, start="2026-09-01", end="2026-09-07")
+    assert before.label() == "2026-08-25 to 2026-08-31"
