@@ -115,9 +115,12 @@ are over titles and bodies, duplicates excluded.
             _code(
                 NOQA
                 + """\
+import warnings
 from typing import Optional
 
 import pandas as pd
+
+warnings.filterwarnings("ignore", message="IProgress not found")  # tqdm without ipywidgets
 
 from analysis import plots
 from analysis.corpus import load_corpus, load_report
@@ -387,10 +390,13 @@ written as a file for Gephi or other graph tools.
             _code(
                 NOQA
                 + """\
+import warnings
 from pathlib import Path
 from typing import Optional
 
 import pandas as pd
+
+warnings.filterwarnings("ignore", message="IProgress not found")  # tqdm without ipywidgets
 
 from analysis import plots
 from analysis.annotate import annotate
@@ -598,9 +604,12 @@ for short social-media text: read the scores as a rough guide, not a verdict.
             _code(
                 NOQA
                 + """\
+import warnings
 from typing import Optional
 
 import pandas as pd
+
+warnings.filterwarnings("ignore", message="IProgress not found")  # tqdm without ipywidgets
 
 from analysis import plots
 from analysis.annotate import annotate
