@@ -132,9 +132,15 @@ def _count_terms(
         terms = terms_of(text)
         counts[g].update(terms)
         docs[g].update(set(terms))
-    if unigrams and tok.stopwords:
+    stop = tok.stopwords
+    if unigrams and stop:
         for counter in (*counts, *docs):
-            for word in [w for w in tok.stopwords if w in counter]:
+            found = (
+                [w for w in counter if w in stop]
+                if len(counter) < len(stop)
+                else [w for w in stop if w in counter]
+            )
+            for word in found:
                 del counter[word]
     totals = [sum(c.values()) for c in counts]
     return list(zip(counts, docs, totals, strict=True))
@@ -163,6 +169,38 @@ def _ranked(
     if top is not None:
         order = order[:top]
     return arr.take(order), n[order], None if d is None else d[order]
+
+
+def _ranked_groups(
+    groups: list[tuple[Counter[str], Counter[str], int]], min_count: int, top: int | None
+) -> tuple[pa.Array, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_ranked` for many groups at once (one Arrow sort: fast with thousands of
+    groups). Returns terms, counts, document counts and group numbers, sorted by group."""
+    keys: list[str] = []
+    count_parts, doc_parts, gid_parts = [], [], []
+    for g, (counts, docs, _) in enumerate(groups):
+        k = list(counts)
+        keys.extend(k)
+        count_parts.append(np.fromiter(counts.values(), np.int64, len(k)))
+        doc_parts.append(np.fromiter(map(docs.__getitem__, k), np.int64, len(k)))
+        gid_parts.append(np.full(len(k), g, dtype=np.intp))
+    n = np.concatenate(count_parts) if count_parts else np.zeros(0, np.int64)
+    d = np.concatenate(doc_parts) if doc_parts else np.zeros(0, np.int64)
+    gid = np.concatenate(gid_parts) if gid_parts else np.zeros(0, np.intp)
+    arr = pa.array(keys, type=pa.large_string())
+    if min_count > 1:
+        keep = np.flatnonzero(n >= min_count)
+        arr, n, d, gid = arr.take(keep), n[keep], d[keep], gid[keep]
+    order = pc.sort_indices(
+        pa.table({"g": gid, "count": n, "term": arr}),
+        sort_keys=[("g", "ascending"), ("count", "descending"), ("term", "ascending")],
+    ).to_numpy()
+    gid = gid[order]
+    if top is not None:
+        starts = np.searchsorted(gid, np.arange(len(groups)))
+        rank = np.arange(len(gid)) - starts[gid]
+        order, gid = order[rank < top], gid[rank < top]
+    return arr.take(order), n[order], d[order], gid
 
 
 def _str_column(arrays: list[pa.Array]) -> pd.Series:
@@ -265,21 +303,17 @@ def term_frequencies(
     texts = document_text(corpus).tolist()
     groups = _count_terms(texts, codes, len(first), tok, progress=progress)
 
-    term_parts: list[pa.Array] = []
-    count_parts: list[np.ndarray] = []
-    doc_parts: list[np.ndarray] = []
-    share_parts: list[np.ndarray] = []
-    for counts, docs, total in groups:
-        g_terms, g_counts, g_docs = _ranked(counts, docs, min_count, top)
-        term_parts.append(g_terms)
-        count_parts.append(g_counts)
-        doc_parts.append(g_docs)
-        share_parts.append(g_counts / total if total else g_counts.astype(float))
-    out = _group_frame(corpus, cols, first, [len(t) for t in term_parts])
-    out["term"] = _str_column(term_parts)
-    out["count"] = np.concatenate(count_parts)
-    out["doc_count"] = np.concatenate(doc_parts)
-    out["share"] = np.concatenate(share_parts).astype(float)
+    if len(groups) == 1:
+        terms, counts, docs = _ranked(groups[0][0], groups[0][1], min_count, top)
+        gid = np.zeros(len(counts), dtype=np.intp)
+    else:
+        terms, counts, docs, gid = _ranked_groups(groups, min_count, top)
+    totals = np.array([total for _, _, total in groups], dtype=np.float64)
+    out = _group_frame(corpus, cols, first, np.bincount(gid, minlength=len(groups)).tolist())
+    out["term"] = _str_column([terms])
+    out["count"] = counts
+    out["doc_count"] = docs
+    out["share"] = counts / np.maximum(totals[gid], 1.0)
     out.attrs.update(
         token_pattern=tok.pattern, ngram_range=(tok.min_n, tok.max_n), n_docs=len(corpus)
     )
