@@ -16,6 +16,7 @@ import ast
 import datetime as dt
 import difflib
 import io
+import json
 import tokenize
 from dataclasses import dataclass
 from pathlib import Path
@@ -173,18 +174,32 @@ def parse_parameters_source(source: str) -> dict[str, ReportParameter]:
     return found
 
 
+def read_notebook_json(notebook: Path, *, report: str) -> dict[str, Any]:
+    """The notebook as plain JSON (nbformat 4), read without importing nbformat (whose
+    schema validator takes seconds to import: too slow for a check or a skip)."""
+    try:
+        nb = json.loads(notebook.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ReportError(f"report {report!r}: cannot read {str(notebook)!r}: {exc}") from None
+    if not isinstance(nb, dict) or nb.get("nbformat") != 4 or not isinstance(nb.get("cells"), list):
+        raise ReportError(f"report {report!r}: {str(notebook)!r} is not an nbformat 4 notebook")
+    return nb
+
+
+def _source(cell: dict[str, Any]) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else str(source)
+
+
 def read_parameters(notebook: Path, *, report: str) -> dict[str, ReportParameter]:
     """The parameters of ``notebook``; a ReportError when it has no ``parameters`` cell."""
-    import nbformat
-
-    try:
-        nb = nbformat.read(notebook, as_version=4)
-    except Exception as exc:
-        raise ReportError(f"report {report!r}: cannot read {str(notebook)!r}: {exc}") from exc
+    nb = read_notebook_json(notebook, report=report)
     cells = [
         c
-        for c in nb.cells
-        if c.get("cell_type") == "code" and "parameters" in c.get("metadata", {}).get("tags", [])
+        for c in nb["cells"]
+        if isinstance(c, dict)
+        and c.get("cell_type") == "code"
+        and "parameters" in (c.get("metadata") or {}).get("tags", [])
     ]
     if len(cells) != 1:
         raise ReportError(
@@ -192,7 +207,7 @@ def read_parameters(notebook: Path, *, report: str) -> dict[str, ReportParameter
             f"'parameters', found {len(cells)}"
         )
     try:
-        params = parse_parameters_source(cells[0].source)
+        params = parse_parameters_source(_source(cells[0]))
     except ReportError as exc:
         raise ReportError(f"report {report!r}: {exc}") from None
     return params

@@ -35,6 +35,7 @@ from typing import Any, Literal
 
 from analysis._report_params import (
     ReportParameter,
+    read_notebook_json,
     read_parameters,
     validate_parameters,
 )
@@ -269,7 +270,6 @@ def _kernel_for(notebook: Path, kernel_name: str | None, *, quiet: bool) -> str 
     a user-level ``python3`` spec shadowing the environment's), since the project's packages
     may be missing there.
     """
-    import nbformat
     from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
     manager = KernelSpecManager()
@@ -285,7 +285,8 @@ def _kernel_for(notebook: Path, kernel_name: str | None, *, quiet: bool) -> str 
                 "(see `jupyter kernelspec list`)"
             ) from None
     else:
-        meta = nbformat.read(notebook, as_version=4).metadata.get("kernelspec") or {}
+        nb = read_notebook_json(notebook, report=notebook.stem)
+        meta = (nb.get("metadata") or {}).get("kernelspec") or {}
         wanted = meta.get("name") or FALLBACK_KERNEL
         chosen = None if meta.get("name") else FALLBACK_KERNEL
         try:

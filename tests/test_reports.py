@@ -456,3 +456,14 @@ def test_cell_timeout_marks_the_run_failed(tmp_path):
     assert result.status == "failed"
     assert "timed out" in result.error.lower() or "timeout" in result.error.lower()
     assert result.notebook_path.is_file()
+
+
+def test_unreadable_or_parameterless_notebooks_are_report_errors(no_kernel, tmp_path):
+    nbs = tmp_path / "nbs"
+    nbs.mkdir()
+    (nbs / "garbled.ipynb").write_text("{not json")
+    (nbs / "plain.ipynb").write_bytes((FIXTURES / "explore.ipynb").read_bytes())
+    with pytest.raises(ReportError, match="'garbled': cannot read"):
+        run_report("garbled", output_root=tmp_path / "r", notebooks_dir=nbs)
+    with pytest.raises(ReportError, match="exactly one code cell tagged 'parameters', found 0"):
+        run_report("plain", output_root=tmp_path / "r", notebooks_dir=nbs)
