@@ -13,14 +13,18 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
+from analysis import display
 from analysis.display import (
     Html,
     figure_html,
+    file_link_html,
     heading_html,
     kwic_html,
     message_html,
     report_footer,
     report_header,
+    report_section,
+    require_documents,
     table_html,
 )
 from analysis.errors import AnalysisInputError
@@ -224,3 +228,46 @@ def test_report_footer_run_time():
     out = report_footer(started)
     seconds = float(re.search(r"generated in ([\d.]+) s", out).group(1))
     assert seconds >= 3
+
+
+def test_table_renders_evidence_lists_as_text():
+    df = pd.DataFrame(
+        {"examples": [[{"doc_id": "1", "sent_id": 0, "text": SCRIPT}, {"text": "second  one"}]]}
+    )
+    out = table_html(df)
+    parsed = _assert_no_injection(out)
+    assert f"{SCRIPT} | second one" in "".join(parsed.text)
+
+
+def test_small_numbers_are_not_shown_as_zero():
+    out = table_html(pd.DataFrame({"p_value": [3.2e-07, 0.0, 0.04]}))
+    assert "3.2e-07" in out
+    assert ">0.000<" in out  # a true zero stays 0
+    assert "0.040" in out
+
+
+def test_file_link_uses_bare_escaped_name():
+    out = file_link_html('/tmp/run/net "x"<b>.gexf', text="Network file")
+    parsed = _assert_no_injection(out)
+    links = [a for t, a in parsed.tags if t == "a"]
+    assert links == [{"href": "net%20%22x%22%3Cb%3E.gexf", "download": None}]
+    assert 'net "x"<b>.gexf' in "".join(parsed.text)
+
+
+def test_report_section_turns_newsdesk_errors_into_messages(monkeypatch):
+    shown = []
+    monkeypatch.setattr(display, "show", lambda block: shown.append(str(block)))
+    with report_section(pd.DataFrame({"a": [1]})):
+        raise AnalysisInputError(f"bad value {SCRIPT}")
+    assert len(shown) == 1
+    assert "could not be computed" in shown[0]
+    _assert_no_injection(shown[0])
+    # an empty selection: one "nothing to show" note, the analysis error is not repeated
+    shown.clear()
+    with report_section(pd.DataFrame({"a": []})):
+        require_documents(pd.DataFrame({"a": []}))
+    assert len(shown) == 1
+    assert "no documents match" in shown[0]
+    # other exceptions are bugs: they propagate
+    with pytest.raises(ZeroDivisionError), report_section():
+        _ = 1 / 0
