@@ -19,13 +19,11 @@ already ok, with the same parameters, notebook and corpus fingerprint, is skippe
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import logging
 import math
 import os
 import re
-import secrets
 import sys
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -33,9 +31,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from analysis._report_files import (
+    atomic_write,
+    fingerprint_path,
+    kernel_for,
+    load_record,
+    render_html,
+    sha_file,
+    temp_name,
+)
 from analysis._report_params import (
     ReportParameter,
-    read_notebook_json,
     read_parameters,
     validate_parameters,
 )
@@ -63,8 +69,6 @@ PATH_PARAMETERS = frozenset({"corpus", "cache_dir", "aliases", "sidecar", "outpu
 #: A notebook parameter that, when declared and not given, receives the run folder (for
 #: files a report writes beside its HTML, e.g. the entity network).
 OUTPUT_DIR_PARAMETER = "output_dir"
-#: The kernel used when the notebook names a kernelspec that is not installed.
-FALLBACK_KERNEL = "python3"
 
 Status = Literal["ok", "failed", "skipped"]
 
@@ -236,87 +240,6 @@ def _output_root(output_root: str | os.PathLike[str]) -> Path:
     return root
 
 
-def _fingerprint_path(path: Path) -> str | None:
-    """Cheap fingerprint of a corpus: hash of file paths, sizes and mtimes (no reading)."""
-    if not path.exists():
-        return None
-    digest = hashlib.sha256()
-    if path.is_file():
-        files = [path]
-        base = path.parent
-    else:
-        base = path
-        files = []
-        for dirpath, dirnames, filenames in os.walk(path):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-            files.extend(Path(dirpath) / f for f in sorted(filenames) if not f.startswith("."))
-    for f in files:
-        st = f.stat()
-        digest.update(
-            f"{f.relative_to(base).as_posix()}\0{st.st_size}\0{st.st_mtime_ns}\n".encode()
-        )
-    return digest.hexdigest()[:16]
-
-
-def _sha_file(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-
-
-def _kernel_for(notebook: Path, kernel_name: str | None, *, quiet: bool) -> str | None:
-    """The kernel to pass to papermill: None (the notebook's own kernelspec) when it is
-    installed, else ``python3``, which ipykernel/jupyter_client run with this interpreter.
-
-    Warns when the chosen kernelspec would start another Python than this one (for example
-    a user-level ``python3`` spec shadowing the environment's), since the project's packages
-    may be missing there.
-    """
-    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
-
-    manager = KernelSpecManager()
-    chosen: str | None = None
-    if kernel_name:
-        wanted = chosen = kernel_name
-        try:
-            spec = manager.get_kernel_spec(wanted)
-        except NoSuchKernel:
-            installed = ", ".join(sorted(manager.find_kernel_specs())) or "(none)"
-            raise ReportError(
-                f"kernel_name={kernel_name!r} is not an installed kernel; installed: {installed} "
-                "(see `jupyter kernelspec list`)"
-            ) from None
-    else:
-        nb = read_notebook_json(notebook, report=notebook.stem)
-        meta = (nb.get("metadata") or {}).get("kernelspec") or {}
-        wanted = meta.get("name") or FALLBACK_KERNEL
-        chosen = None if meta.get("name") else FALLBACK_KERNEL
-        try:
-            spec = manager.get_kernel_spec(wanted)
-        except NoSuchKernel:
-            if not quiet:
-                print(
-                    f"{notebook.stem}: kernel {wanted!r} named in the notebook is not installed; "
-                    f"using {FALLBACK_KERNEL!r} (this Python: {sys.executable})",
-                    file=sys.stderr,
-                )
-            wanted = chosen = FALLBACK_KERNEL
-            spec = manager.get_kernel_spec(FALLBACK_KERNEL)
-    exe = spec.argv[0] if spec.argv else ""
-    this_python = {
-        "python",
-        f"python{sys.version_info[0]}",
-        "python{}.{}".format(*sys.version_info[:2]),
-    }
-    same_env = exe in this_python or Path(exe).parent == Path(sys.executable).parent
-    if not same_env and not quiet:
-        print(
-            f"{notebook.stem}: warning: kernel {wanted!r} starts {exe}, not this environment's "
-            f"Python ({sys.executable}); the project's packages may be missing there. "
-            "Pass kernel_name= / --kernel, or set JUPYTER_PREFER_ENV_PATH=1.",
-            file=sys.stderr,
-        )
-    return chosen
-
-
 def _plan(
     name: str,
     *,
@@ -367,10 +290,10 @@ def _plan(
         out_dir=out_dir,
         output_root=root,
         run_date=run_date,
-        corpus_fingerprint=_fingerprint_path(corpus_path) if corpus_path else None,
-        notebook_sha=_sha_file(notebook),
+        corpus_fingerprint=fingerprint_path(corpus_path) if corpus_path else None,
+        notebook_sha=sha_file(notebook),
         effective={**{k: p.default for k, p in declared.items()}, **values},
-        kernel_name=_kernel_for(notebook, kernel_name, quiet=quiet),
+        kernel_name=kernel_for(notebook, kernel_name, quiet=quiet),
     )
 
 
@@ -378,58 +301,7 @@ def _default_title(name: str) -> str:
     return name.replace("_", " ").capitalize()
 
 
-# --------------------------------------------------------------------------- writing
-
-
-def _temp_name(path: Path, suffix: str = ".tmp") -> Path:
-    """A hidden, unique name beside ``path`` (same filesystem, so os.replace is atomic)."""
-    return path.with_name(f".{path.stem}.{os.getpid()}.{secrets.token_hex(4)}{suffix}")
-
-
-def _atomic_write(path: Path, data: str) -> None:
-    tmp = _temp_name(path)
-    try:
-        with open(tmp, "x", encoding="utf-8") as fh:  # normal permissions (umask), not 0600
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
-def _render_html(notebook: Path, *, title: str, resources_dir: Path) -> str:
-    import jinja2
-    import nbformat
-    from nbconvert import HTMLExporter
-
-    # The lab template pulls require.js, MathJax and Mermaid from a CDN; drop them so the
-    # page is self-contained (images in outputs are embedded as data: URIs anyway).
-    template = (
-        "{%- extends 'lab/index.html.j2' -%}\n"
-        "{%- block html_head_js -%}{%- endblock html_head_js -%}\n"
-        "{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}\n"
-        "{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}\n"
-    )
-    exporter = HTMLExporter(
-        extra_loaders=[jinja2.DictLoader({"newsdesk_report.html.j2": template})],
-        template_file="newsdesk_report.html.j2",
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        embed_images=True,
-    )
-    nb = nbformat.read(notebook, as_version=4)
-    for cell in nb.cells:  # progress bars and warnings on stderr are not for readers
-        if cell.get("cell_type") == "code":
-            cell.outputs = [
-                o
-                for o in cell.get("outputs", [])
-                if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
-            ]
-    body, _ = exporter.from_notebook_node(
-        nb, resources={"metadata": {"name": title, "path": str(resources_dir)}}
-    )
-    return body
+# --------------------------------------------------------------------------- running
 
 
 def _first_line(exc: BaseException) -> str:
@@ -440,14 +312,6 @@ def _first_line(exc: BaseException) -> str:
         text = f"{ename}: {evalue}" if evalue else str(ename)
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     return (lines[0] if lines else type(exc).__name__)[:500]
-
-
-def _load_record(path: Path) -> dict[str, Any] | None:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
 
 
 def _result_from_record(plan: _Plan, record: Mapping[str, Any], status: Status) -> ReportResult:
@@ -468,7 +332,7 @@ def _result_from_record(plan: _Plan, record: Mapping[str, Any], status: Status) 
 
 
 def _up_to_date(plan: _Plan) -> dict[str, Any] | None:
-    record = _load_record(plan.out_dir / f"{plan.name}.json")
+    record = load_record(plan.out_dir / f"{plan.name}.json")
     if (
         record
         and record.get("status") == "ok"
@@ -522,7 +386,7 @@ def _run_locked(plan: _Plan, *, progress: bool, timeout: float | None, quiet: bo
         pm_logger.addFilter(_PAPERMILL_FILTER)
     final_ipynb = plan.out_dir / f"{plan.name}.ipynb"
     final_html = plan.out_dir / f"{plan.name}.html"
-    tmp_ipynb = _temp_name(final_ipynb, ".tmp.ipynb")
+    tmp_ipynb = temp_name(final_ipynb, ".tmp.ipynb")
     started = dt.datetime.now(dt.UTC).astimezone()
     t0 = time.perf_counter()
     error: str | None = None
@@ -552,9 +416,9 @@ def _run_locked(plan: _Plan, *, progress: bool, timeout: float | None, quiet: bo
         os.replace(tmp_ipynb, final_ipynb)
         notebook_path = final_ipynb
         try:
-            _atomic_write(
+            atomic_write(
                 final_html,
-                _render_html(final_ipynb, title=plan.title, resources_dir=plan.notebooks_dir),
+                render_html(final_ipynb, title=plan.title, resources_dir=plan.notebooks_dir),
             )
             html_path = final_html
         except Exception as exc:
@@ -584,7 +448,7 @@ def _run_locked(plan: _Plan, *, progress: bool, timeout: float | None, quiet: bo
         "python": sys.executable,
     }
     record_path = plan.out_dir / f"{plan.name}.json"
-    _atomic_write(record_path, json.dumps(record, indent=2, ensure_ascii=False) + "\n")
+    atomic_write(record_path, json.dumps(record, indent=2, ensure_ascii=False) + "\n")
     if not quiet:
         where = _show(html_path or notebook_path or record_path)
         if error:
@@ -838,9 +702,9 @@ def rebuild_index(output_root: str | os.PathLike[str] = "reports") -> Path:
             if not (day.is_dir() and _DATE_RE.match(day.name)) or day.is_symlink():
                 continue
             for path in sorted(day.glob("*.json")):
-                if _NAME_RE.match(path.stem) and (record := _load_record(path)) is not None:
+                if _NAME_RE.match(path.stem) and (record := load_record(path)) is not None:
                     record["_dir"] = day.name
                     record["_name"] = path.stem
                     records.append(record)
-        _atomic_write(index, render_index(records))
+        atomic_write(index, render_index(records))
     return index

@@ -17,6 +17,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from analysis._report_files import fingerprint_path as _fingerprint_path
 from analysis._report_index import render_index
 from analysis._report_params import (
     coerce_cli_value,
@@ -26,7 +27,6 @@ from analysis._report_params import (
 from analysis.errors import ReportError
 from analysis.reports import (
     ReportResult,
-    _fingerprint_path,
     available_reports,
     find_notebooks_dir,
     format_summary,
