@@ -455,9 +455,13 @@ def _packed_spring_layout(graph: Any, *, seed: int) -> tuple[dict[Any, np.ndarra
             if len(comp) == 1:
                 local = {ordered[0]: np.zeros(2)}
         else:
-            local = nx.spring_layout(
-                sub, seed=seed, weight="weight", k=1.8 / math.sqrt(len(comp)), scale=size / 2
-            )
+            raw = nx.spring_layout(sub, seed=seed, weight="weight", k=2.5 / math.sqrt(len(comp)))
+            xy = np.array(list(raw.values()), dtype=float)
+            # stretch each axis to fill the component's box: hubs leave less empty space
+            lo, span = xy.min(axis=0), np.ptp(xy, axis=0)
+            span[span == 0] = 1.0
+            xy = ((xy - lo) / span - 0.5) * size * 0.9
+            local = dict(zip(raw, xy, strict=True))
         box_h = size if len(comp) > 2 else 1.2
         for node, xy in local.items():
             pos[node] = np.asarray(xy) + np.array([x + size / 2, y - box_h / 2])
@@ -512,6 +516,11 @@ def network_chart(
         return fig, f"Empty network: {title}; no entity pairs to draw."
     cmap = mpl.colormaps["tab10"]
     comm = [int(sub.nodes[n].get("community", 0) or 0) for n in sub.nodes]
+    # the drawn communities get distinct colours (largest first); beyond 9, one grey
+    shown = sorted(set(comm))
+    colours = [cmap(i) for i in (0, 1, 2, 3, 4, 5, 6, 8, 9)]  # tab10 without its grey
+    palette = {c: colours[i] for i, c in enumerate(shown[:9])}
+    other = (0.62, 0.62, 0.62, 1.0)
     sizes = np.array([size_of(n) for n in sub.nodes])
     sizes = 120 + 900 * (sizes / sizes.max() if sizes.max() > 0 else sizes)
     weights = np.array([float(d.get("weight", 1.0)) for _, _, d in sub.edges(data=True)])
@@ -522,7 +531,7 @@ def network_chart(
         pos,
         ax=ax,
         node_size=sizes,
-        node_color=[cmap(c % 10) for c in comm],
+        node_color=[palette.get(c, other) for c in comm],
         edgecolors="white",
         linewidths=0.8,
     )
@@ -534,10 +543,16 @@ def network_chart(
         groups.setdefault(c, []).append(n)
     handles = [
         mpl.lines.Line2D(
-            [], [], marker="o", linestyle="", color=cmap(c % 10), label=f"community {c + 1}"
+            [], [], marker="o", linestyle="", color=palette[c], label=f"community {c + 1}"
         )
-        for c in sorted(groups)[:10]
+        for c in shown[:9]
     ]
+    if len(shown) > 9:
+        handles.append(
+            mpl.lines.Line2D(
+                [], [], marker="o", linestyle="", color=other, label="other communities"
+            )
+        )
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
     ax.margins(0.08)
     desc = "; ".join(
