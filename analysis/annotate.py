@@ -27,7 +27,6 @@ end a sentence, so a headline is its own sentence.
 from __future__ import annotations
 
 import bisect
-import contextlib
 import functools
 import importlib.metadata
 import logging
@@ -35,8 +34,10 @@ import multiprocessing
 import os
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -242,16 +243,34 @@ def _run_local(
         initializer=_worker_init,
         initargs=(model_name, batch_size),
     )
-    pending: set[Future] = set()
+    pending: dict[Future, int] = {}
+    finished: set[int] = set()
     try:
         next_job = 0
         while next_job < len(jobs) or pending:
             while next_job < len(jobs) and len(pending) < 2 * n_process + 1:
-                pending.add(executor.submit(_worker_run, *map(list, jobs[next_job])))
+                pending[executor.submit(_worker_run, *map(list, jobs[next_job]))] = next_job
                 next_job += 1
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for fut in done:
-                yield fut.result()
+                job = pending.pop(fut)
+                table = fut.result()
+                finished.add(job)
+                yield table
+    except BrokenProcessPool:
+        # A worker died: killed, out of memory, or (with "spawn") a script that starts
+        # annotate() without an `if __name__ == "__main__":` guard. Finish here.
+        warnings.warn(
+            f"annotate(): the worker processes stopped ({ctx.get_start_method()} start "
+            "method); annotating the rest in this process. In a script, call annotate() "
+            'under `if __name__ == "__main__":`, or pass n_process=1.',
+            RuntimeWarning,
+            stacklevel=3,
+        )
+        nlp = load_model(fast=True, name=model_name)
+        for job, (kchunk, tchunk) in enumerate(jobs):
+            if job not in finished:
+                yield annotate_texts(tchunk, keys=kchunk, nlp=nlp, batch_size=batch_size)
     finally:
         for fut in pending:
             fut.cancel()
@@ -540,26 +559,33 @@ def _write_as_you_go(
     written: list[pa.Table] = []
     buffer: list[pa.Table] = []
     buffered = done = 0
-    bar = tqdm(total=total, desc="annotating", unit="doc", disable=not progress)
+    bar = None
     try:
-        with contextlib.closing(results) if hasattr(results, "close") else contextlib.nullcontext():
-            for table in results:
-                n = pc.sum(pc.equal(table["kind"], TEXT_KIND)).as_py() or 0
-                buffer.append(table)
-                buffered += n
-                done += n
-                bar.update(n)
-                if buffered >= PART_DOCS:
-                    part = pa.concat_tables(buffer)
-                    store.write(part)
-                    written.append(part)
-                    buffer, buffered = [], 0
-                    _after_part_written(done)
-            if buffer:
+        for table in results:
+            if bar is None:
+                # Created after the first result: worker processes are started by then
+                # (tqdm's monitor thread would make forking them unsafe).
+                bar = tqdm(total=total, desc="annotating", unit="doc", disable=not progress)
+            n = pc.sum(pc.equal(table["kind"], TEXT_KIND)).as_py() or 0
+            buffer.append(table)
+            buffered += n
+            done += n
+            bar.update(n)
+            if buffered >= PART_DOCS:
                 part = pa.concat_tables(buffer)
                 store.write(part)
                 written.append(part)
+                buffer, buffered = [], 0
                 _after_part_written(done)
+        if buffer:
+            part = pa.concat_tables(buffer)
+            store.write(part)
+            written.append(part)
+            _after_part_written(done)
     finally:
-        bar.close()
+        if bar is not None:
+            bar.close()
+        close = getattr(results, "close", None)
+        if close is not None:
+            close()
     return written
