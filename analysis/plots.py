@@ -53,6 +53,16 @@ def _fmt(value: float) -> str:
     return f"{value:.3g}"
 
 
+def _date_ticks(ax: Any, values: pd.Series, *, most: int = 16) -> None:
+    """Tick every period start when there are few (weekly data gets week ticks, not days)."""
+    import matplotlib.dates as mdates
+
+    ticks = sorted(pd.to_datetime(values, utc=True).dropna().dt.tz_localize(None).unique())
+    if 0 < len(ticks) <= most:
+        ax.set_xticks(ticks)
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d"))
+
+
 def bar_chart(
     df: pd.DataFrame,
     *,
@@ -164,6 +174,7 @@ def line_chart(
     ax.grid(alpha=0.3)
     if group and groups:
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, title=group)
+    _date_ticks(ax, df[x])
     fig.autofmt_xdate()
     if len(df):
         xs_all = pd.to_datetime(df[x], utc=True)
@@ -284,6 +295,7 @@ def band_chart(
     ax.set_ylabel(ylabel)
     ax.grid(alpha=0.3)
     ax.legend(loc="best", fontsize=8)
+    _date_ticks(ax, data[x])
     fig.autofmt_xdate()
     valid = data[m.notna().to_numpy()]
     if len(valid):

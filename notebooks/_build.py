@@ -618,12 +618,13 @@ from analysis.display import (
     report_footer,
     report_header,
     report_section,
+    require_documents,
     show,
     show_figure,
     show_message,
     show_table,
 )
-from analysis.filters import filter_corpus, resolve_notebook_path
+from analysis.filters import filter_corpus, grouping_column, resolve_notebook_path
 from analysis.sentiment import (
     document_sentiment,
     entity_sentiment,
@@ -690,16 +691,23 @@ with one article have no interval.
 """),
             _code("""
 with report_section(docs):
-    groups = sentiment_by_group(docs, by=by, annotations=ann, progress=False)
-    fig, alt = plots.interval_chart(
-        groups.assign(**{by: groups[by].astype("string").fillna("(none)")}),
-        label=by,
-        count="n_docs",
-        title=f"Mean article sentiment by {by}",
-        xlabel="Mean compound score (95% confidence interval)",
-    )
-    show_figure(fig, alt=alt)
-    show_table(groups, caption=f"Sentiment by {by}")
+    require_documents(docs)
+    group = by
+    if by in docs and docs[by].dropna().nunique() < 2:  # one value: nothing to compare
+        group = grouping_column(docs)
+        instead = f"comparing by {group} instead" if group else "no column splits them"
+        show_message(f"All selected articles have the same {by} (or none); {instead}.")
+    if group is not None:
+        groups = sentiment_by_group(docs, by=group, annotations=ann, progress=False)
+        fig, alt = plots.interval_chart(
+            groups.assign(**{group: groups[group].astype("string").fillna("(none)")}),
+            label=group,
+            count="n_docs",
+            title=f"Mean article sentiment by {group}",
+            xlabel="Mean compound score (95% confidence interval)",
+        )
+        show_figure(fig, alt=alt)
+        show_table(groups, caption=f"Sentiment by {group}")
 """),
             _md("""
 ## Over time

@@ -61,6 +61,11 @@ def test_line_chart_one_line_per_group_and_peak_in_alt():
     )
     ax = fig.axes[0]
     assert len(ax.get_lines()) == 2
+    assert [t.get_text() for t in ax.get_xticklabels()] == [
+        "2026-09-01",
+        "2026-09-08",
+        "2026-09-15",
+    ]  # one tick per period, not matplotlib's day ticks
     assert _labels(fig) == ("Use", "Week", "Per 10k")
     assert "port peaks at 5 in the period starting 2026-09-08" in alt
     assert "ferry peaks at 3 in the period starting 2026-09-15" in alt
