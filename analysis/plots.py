@@ -367,7 +367,12 @@ def histogram_chart(
 
 
 def cooccurrence_matrix(
-    pairs: pd.DataFrame, names: Sequence[str], *, value: str = "count"
+    pairs: pd.DataFrame,
+    names: Sequence[str],
+    *,
+    value: str = "count",
+    drop_unpaired: bool = False,
+    top: int | None = None,
 ) -> pd.DataFrame:
     """A symmetric name x name matrix of pair values (0 where a pair is absent).
 
@@ -375,6 +380,8 @@ def cooccurrence_matrix(
         pairs: from :func:`analysis.entities.entity_cooccurrence` (entity_a, entity_b, value).
         names: the entities to include, in order.
         value: the pair column to fill in.
+        drop_unpaired: leave out names that co-occur with none of the other names.
+        top: keep at most this many names (after ``drop_unpaired``).
 
     Returns:
         A square DataFrame indexed and columned by ``names``; the diagonal is 0.
@@ -389,7 +396,13 @@ def cooccurrence_matrix(
     for a, b, v in zip(pairs["entity_a"], pairs["entity_b"], pairs[value], strict=True):
         if a in pos and b in pos and a != b:
             mat[pos[a], pos[b]] = mat[pos[b], pos[a]] = float(v)
-    return pd.DataFrame(mat, index=names, columns=names)
+    out = pd.DataFrame(mat, index=names, columns=names)
+    if drop_unpaired:
+        keep = [n for n in names if out.loc[n].any()]
+        out = out.loc[keep, keep]
+    if top is not None:
+        out = out.iloc[:top, :top]
+    return out
 
 
 def cooccurrence_heatmap(

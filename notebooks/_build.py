@@ -533,17 +533,18 @@ with report_section(docs):
 ## Co-occurrence of the top entities
 
 How often each pair of the most mentioned entities occurs together (empty cells: never, or
-fewer than `min_pair_count` times).
+fewer than `min_pair_count` times). Entities without any such pair are left out.
 """),
             _code("""
 with report_section(docs):
     if pairs is not None and pairs.empty:
         show_message("No heatmap: no entity pair reaches min_pair_count.")
     elif pairs is not None:
-        names = entities["name"].head(min(top, 20)).tolist()
-        matrix = plots.cooccurrence_matrix(pairs, names)
+        matrix = plots.cooccurrence_matrix(
+            pairs, entities["name"].tolist(), drop_unpaired=True, top=min(top, 20)
+        )
         fig, alt = plots.cooccurrence_heatmap(
-            matrix, title=f"Co-occurrences of the {len(names)} most mentioned entities"
+            matrix, title=f"Co-occurrences among the {len(matrix)} most mentioned paired entities"
         )
         show_figure(fig, alt=alt)
 """),

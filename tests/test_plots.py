@@ -127,6 +127,14 @@ def test_cooccurrence_matrix_symmetric_and_restricted():
     assert m.loc["A", "D"] == 0
     assert np.all(np.diag(m.to_numpy()) == 0)
     _fig, alt = plots.cooccurrence_heatmap(m, title="Pairs")
+    assert list(
+        plots.cooccurrence_matrix(pairs, ["A", "D", "B", "C"], drop_unpaired=True).index
+    ) == [
+        "A",
+        "B",
+        "C",
+    ]
+    assert plots.cooccurrence_matrix(pairs, ["A", "B", "C"], top=2).shape == (2, 2)
     assert "Strongest pair: A and B (3)" in alt
     assert "1 pairs co-occur" in alt
 
