@@ -218,7 +218,9 @@ with report_section(docs):
         show_table(
             phrases,
             max_rows=top,
-            caption=f"Most frequent phrases of 2 to {ngram_max} words",
+            caption="Most frequent two-word phrases"
+            if ngram_max == 2
+            else f"Most frequent phrases of 2 to {ngram_max} words",
             empty=f"No phrase occurs at least {min_count} times (min_count).",
         )
 """),
