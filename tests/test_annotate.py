@@ -381,3 +381,19 @@ def test_concurrent_runs_share_the_cache_safely(tmp_path, clean):
     after = _run(full, tmp_path / "cache")
     assert after.stats["n_annotated"] == 0
     _same(after, clean)
+
+
+def _die(*args):
+    import os
+
+    os._exit(3)
+
+
+def test_broken_worker_pool_falls_back_to_this_process(tmp_path, monkeypatch, clean):
+    import multiprocessing
+
+    monkeypatch.setattr(annotate_mod, "_mp_context", lambda: multiprocessing.get_context("fork"))
+    monkeypatch.setattr(annotate_mod, "_worker_init", _die)
+    with pytest.warns(RuntimeWarning, match="worker processes stopped"):
+        ann = _run(_corpus(), tmp_path, n_process=2)
+    _same(ann, clean)
