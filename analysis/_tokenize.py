@@ -230,6 +230,8 @@ class _Tokenizer:
 
     def terms(self, text: str) -> list[str]:
         """Terms of one text: tokens, stop words removed, then n-grams."""
+        if self.min_n == self.max_n == 1:
+            return self.tokens(text)  # already a new list: no copy
         return self.ngrams(self.tokens(text))
 
     def iter_terms(self, texts: Iterable[str]) -> Iterator[list[str]]:

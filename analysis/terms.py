@@ -123,25 +123,12 @@ def _count_terms(
     """Per group: term counts, document counts and the total number of terms."""
     counts: list[Counter[str]] = [Counter() for _ in range(n_groups)]
     docs: list[Counter[str]] = [Counter() for _ in range(n_groups)]
-    unigrams = tok.min_n == tok.max_n == 1
-    # Words only: count every token, then drop the stop words from the counters (same
-    # result, and much faster than filtering each document's token list).
-    terms_of = tok.raw_tokens if unigrams else tok.terms
+    terms_of = tok.terms
     items = _progress(texts, progress=progress, desc=desc)
     for text, g in zip(items, codes.tolist(), strict=True):
         terms = terms_of(text)
         counts[g].update(terms)
         docs[g].update(set(terms))
-    stop = tok.stopwords
-    if unigrams and stop:
-        for counter in (*counts, *docs):
-            found = (
-                [w for w in counter if w in stop]
-                if len(counter) < len(stop)
-                else [w for w in stop if w in counter]
-            )
-            for word in found:
-                del counter[word]
     totals = [sum(c.values()) for c in counts]
     return list(zip(counts, docs, totals, strict=True))
 
