@@ -27,6 +27,7 @@ end a sentence, so a headline is its own sentence.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import functools
 import importlib.metadata
 import logging
@@ -338,7 +339,6 @@ def _names_for(store: AnnotationStore, ents: pa.Table, aliases: Any) -> pa.Table
             },
             schema=NAME_SCHEMA,
         )
-        # Texts without entities still get a marker row so the memo knows them.
         store.add_names(afp, fresh)
         memo = pa.concat_tables([memo, fresh]) if memo.num_rows else fresh
     return memo
@@ -560,6 +560,15 @@ def _write_as_you_go(
     buffer: list[pa.Table] = []
     buffered = done = 0
     bar = None
+
+    def flush() -> None:
+        nonlocal buffer, buffered
+        part = pa.concat_tables(buffer)
+        buffer, buffered = [], 0
+        store.write(part)
+        written.append(part)
+        _after_part_written(done)
+
     try:
         for table in results:
             if bar is None:
@@ -572,16 +581,15 @@ def _write_as_you_go(
             done += n
             bar.update(n)
             if buffered >= PART_DOCS:
-                part = pa.concat_tables(buffer)
-                store.write(part)
-                written.append(part)
-                buffer, buffered = [], 0
-                _after_part_written(done)
+                flush()
         if buffer:
-            part = pa.concat_tables(buffer)
-            store.write(part)
-            written.append(part)
-            _after_part_written(done)
+            flush()
+    except (KeyboardInterrupt, BrokenProcessPool):
+        # Interrupted (Ctrl-C): keep the finished documents for the next run.
+        if buffer:
+            with contextlib.suppress(Exception):
+                store.write(pa.concat_tables(buffer))
+        raise
     finally:
         if bar is not None:
             bar.close()

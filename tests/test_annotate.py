@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import pickle
 import subprocess
 import sys
@@ -12,11 +13,13 @@ import pandas as pd
 import pytest
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from analysis import annotate as annotate_mod
 from analysis._validate import document_text
 from analysis.annotate import annotate
 from analysis.annotations import ENTITY_COLUMNS, SENTENCE_COLUMNS, Annotations
 from analysis.errors import AnalysisInputError
+
+# The module, not the function re-exported as analysis.annotate.
+annotate_mod = importlib.import_module("analysis.annotate")
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -397,3 +400,23 @@ def test_broken_worker_pool_falls_back_to_this_process(tmp_path, monkeypatch, cl
     with pytest.warns(RuntimeWarning, match="worker processes stopped"):
         ann = _run(_corpus(), tmp_path, n_process=2)
     _same(ann, clean)
+
+
+def test_ctrl_c_between_parts_keeps_the_finished_documents(tmp_path, monkeypatch, clean):
+    monkeypatch.setattr(annotate_mod, "_CHUNK_DOCS", 2)
+    real = annotate_mod.annotate_texts
+    calls = []
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(annotate_mod, "annotate_texts", flaky)
+    with pytest.raises(KeyboardInterrupt):
+        _run(_corpus(), tmp_path)
+    monkeypatch.setattr(annotate_mod, "annotate_texts", real)
+    resumed = _run(_corpus(), tmp_path)
+    assert resumed.stats["n_cached"] == 4
+    _same(resumed, clean)
