@@ -201,6 +201,7 @@ def interval_chart(
     xlabel: str,
     count: str | None = None,
     reference: float | None = 0.0,
+    limits: tuple[float, float] | None = None,
 ) -> tuple[Any, str]:
     """Means with confidence intervals as horizontal error bars, one row per group.
 
@@ -214,6 +215,9 @@ def interval_chart(
         xlabel: label of the value axis.
         count: a column with the group size, added to the labels as "(n=...)".
         reference: draw a vertical line here (None: no line).
+        limits: the value axis range, e.g. ``(-1, 1)`` for scores that cannot leave it
+            (intervals of small groups may; they are cut at the edge, the alt text
+            keeps the true bounds).
 
     Returns:
         ``(figure, alt text)``.
@@ -239,6 +243,9 @@ def interval_chart(
     ax.invert_yaxis()
     if reference is not None:
         ax.axvline(reference, color="#c44e52", linewidth=1, linestyle="--")
+    if limits is not None:
+        pad = 0.03 * (limits[1] - limits[0])
+        ax.set_xlim(limits[0] - pad, limits[1] + pad)
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     ax.grid(axis="x", alpha=0.3)
@@ -264,8 +271,12 @@ def band_chart(
     xlabel: str,
     ylabel: str,
     reference: float | None = 0.0,
+    limits: tuple[float, float] | None = None,
 ) -> tuple[Any, str]:
     """A mean over time with its confidence interval as a shaded band.
+
+    ``limits`` fixes the value axis (e.g. ``(-1, 1)`` for compound scores); a wider band
+    of a period with few documents is cut at the edge.
 
     Returns:
         ``(figure, alt text)``.
@@ -290,6 +301,9 @@ def band_chart(
     ax.plot(xs, m, marker="o", color="#4c72b0", label="mean")
     if reference is not None:
         ax.axhline(reference, color="#c44e52", linewidth=1, linestyle="--")
+    if limits is not None:
+        pad = 0.03 * (limits[1] - limits[0])
+        ax.set_ylim(limits[0] - pad, limits[1] + pad)
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)

@@ -708,6 +708,7 @@ with report_section(docs):
             count="n_docs",
             title=f"Mean article sentiment by {group}",
             xlabel="Mean compound score (95% confidence interval)",
+            limits=(-1.0, 1.0),
         )
         show_figure(fig, alt=alt)
         show_table(groups, caption=f"Sentiment by {group}")
@@ -723,6 +724,7 @@ with report_section(docs):
         title=f"Mean article sentiment per {freq}",
         xlabel=f"{str(freq).capitalize()} starting",
         ylabel="Mean compound score (95% CI band)",
+        limits=(-1.0, 1.0),
     )
     show_figure(fig, alt=alt)
     show_table(over_time, caption=f"Sentiment per {freq} (n_docs: articles)", max_rows=60)
@@ -746,6 +748,7 @@ with report_section(docs):
             count="n_sentences",
             title=f"Sentiment of sentences mentioning the {len(ents)} most mentioned entities",
             xlabel="Mean compound score (95% confidence interval)",
+            limits=(-1.0, 1.0),
         )
         show_figure(fig, alt=alt)
         show_table(ents, caption="Entity sentiment (n_sentences: sentences mentioning it)")

@@ -87,6 +87,10 @@ def test_interval_chart_error_bars_match_interval():
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["A (n=4)", "B (n=1)"]
     assert "A (n=4): 0.20 (interval 0.10 to 0.40)" in alt
     assert "B (n=1): -0.10." in alt  # no interval for one document
+    wide = df.assign(ci_low=[-1.8, np.nan], ci_high=[2.0, np.nan])
+    fig, alt = plots.interval_chart(wide, label="source", title="T", xlabel="x", limits=(-1, 1))
+    assert fig.axes[0].get_xlim() == pytest.approx((-1.06, 1.06))
+    assert "interval -1.80 to 2.00" in alt  # the true bounds are described
 
 
 def test_band_chart_alt_names_extremes():
