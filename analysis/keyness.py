@@ -256,7 +256,7 @@ def distinctive_terms(
         by: The column that defines the groups or holds the dates (None: "published").
         reference: Values or a period for the reference; None = the rest.
         ngram_range: Term n-gram orders, as in :func:`analysis.terms.term_frequencies`.
-        stopwords: Stop words (see :func:`analysis._tokenize.tokenize`).
+        stopwords: Stop words (see :func:`analysis.terms.tokenize`).
         min_count: Keep terms with at least this many occurrences in target +
             reference together.
         direction: "both" (default), "over" or "under".
@@ -481,7 +481,7 @@ def tfidf_by_group(
         by: A column name or list of names that define the groups.
         top: Terms kept per group (None: all).
         ngram_range: Term n-gram orders.
-        stopwords: Stop words (see :func:`analysis._tokenize.tokenize`).
+        stopwords: Stop words (see :func:`analysis.terms.tokenize`).
         min_count: Drop terms counted fewer times in the group (after weighting, so
             the weights do not change).
         sublinear_tf: Use ``1 + ln(tf)`` instead of raw counts.

@@ -3,7 +3,9 @@
 Every function reads ``analysis._validate.document_text(corpus)`` (title + body) and
 tokenizes it with :mod:`analysis._tokenize` (lower-case, one regular expression, stop
 words removed, then n-grams: scikit-learn ``CountVectorizer`` semantics). Distinctive
-terms (keyness) and TF-IDF per group live in :mod:`analysis.keyness`.
+terms (keyness) and TF-IDF per group live in :mod:`analysis.keyness`. The tokenizer
+(:func:`tokenize`, :data:`TOKEN_PATTERN`, :func:`token_pattern`,
+:func:`count_vectorizer_options`, :func:`default_stopwords`) is re-exported here.
 
 The functions count every row they are given: select documents first, e.g. with
 ``analysis.filters.filter_corpus(corpus, drop_duplicates=True, start=..., end=...)``.
@@ -30,7 +32,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from tqdm.auto import tqdm
 
-from analysis._tokenize import TOKEN_PATTERN, StopwordsArg, _Tokenizer, tokenize
+from analysis._tokenize import (
+    CONTRACTIONS,
+    TOKEN_PATTERN,
+    StopwordsArg,
+    _Tokenizer,
+    count_vectorizer_options,
+    default_stopwords,
+    token_pattern,
+    tokenize,
+)
 from analysis._validate import (
     document_text,
     require_choice,
@@ -41,11 +52,15 @@ from analysis._validate import (
 from analysis.errors import AnalysisInputError
 
 __all__ = [
+    "CONTRACTIONS",
     "TOKEN_PATTERN",
     "collocations",
+    "count_vectorizer_options",
+    "default_stopwords",
     "kwic",
     "term_frequencies",
     "term_trends",
+    "token_pattern",
     "tokenize",
 ]
 
@@ -240,7 +255,7 @@ def term_frequencies(
     """Count terms (words or n-grams) in the corpus, overall or per group.
 
     The counts equal scikit-learn's ``CountVectorizer`` with
-    ``analysis._tokenize.count_vectorizer_options(...)`` (same options) summed over
+    ``analysis.terms.count_vectorizer_options(...)`` (same options) summed over
     the documents of each group; the test suite checks this on the BBC corpus.
 
     Args:
@@ -363,7 +378,7 @@ def term_trends(
         per: The rate is per this many words (column ``per_10k`` for 10,000).
         date_column: The column with the dates (default "published").
         stopwords: Stop words removed before n-grams are formed (see
-            :func:`analysis._tokenize.tokenize`).
+            :func:`analysis.terms.tokenize`).
         lowercase: Lower-case before tokenizing (False: case-sensitive terms).
         numbers: Keep tokens with digits.
         min_length: Minimum number of letters in a token.

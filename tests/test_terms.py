@@ -241,6 +241,13 @@ def test_term_trends_keeps_time_zone_and_parses_strings():
     assert str(df["period"].dt.tz) == "America/New_York"
     # 2026-09-21T07:00Z is 03:00 in New York: same day
     assert df["period"].iloc[0] == pd.Timestamp("2026-09-21", tz="America/New_York")
+    naive = small_corpus().dropna(subset=["published"])
+    naive["published"] = naive["published"].dt.tz_localize(None)
+    weeks = term_trends(naive, "striker", progress=False)
+    assert weeks["period"].dt.tz is None
+    assert weeks["period"].tolist() == list(
+        pd.to_datetime(["2026-09-21", "2026-09-28", "2026-10-05"])
+    )
     as_text = small_corpus().dropna(subset=["published"])
     as_text["published"] = ["2026-10-05", "2026-10-06", "2026-09-21"]
     assert term_trends(as_text, "striker", progress=False)["count"].tolist() == [1, 0, 3]
