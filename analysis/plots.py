@@ -53,6 +53,12 @@ def _fmt(value: float) -> str:
     return f"{value:.3g}"
 
 
+def _clamped(current: tuple[float, float], limits: tuple[float, float]) -> tuple[float, float]:
+    """The axis range ``current`` cut to ``limits`` (plus a small margin)."""
+    pad = 0.03 * (limits[1] - limits[0])
+    return max(current[0], limits[0] - pad), min(current[1], limits[1] + pad)
+
+
 def _date_ticks(ax: Any, values: pd.Series, *, most: int = 16) -> None:
     """Tick every period start when there are few (weekly data gets week ticks, not days)."""
     import matplotlib.dates as mdates
@@ -215,9 +221,9 @@ def interval_chart(
         xlabel: label of the value axis.
         count: a column with the group size, added to the labels as "(n=...)".
         reference: draw a vertical line here (None: no line).
-        limits: the value axis range, e.g. ``(-1, 1)`` for scores that cannot leave it
-            (intervals of small groups may; they are cut at the edge, the alt text
-            keeps the true bounds).
+        limits: the range values can take, e.g. ``(-1, 1)`` for compound scores: the
+            axis follows the data but never goes beyond it (intervals of small groups may;
+            they are cut at the edge, the alt text keeps the true bounds).
 
     Returns:
         ``(figure, alt text)``.
@@ -244,8 +250,7 @@ def interval_chart(
     if reference is not None:
         ax.axvline(reference, color="#c44e52", linewidth=1, linestyle="--")
     if limits is not None:
-        pad = 0.03 * (limits[1] - limits[0])
-        ax.set_xlim(limits[0] - pad, limits[1] + pad)
+        ax.set_xlim(*_clamped(ax.get_xlim(), limits))
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     ax.grid(axis="x", alpha=0.3)
@@ -275,8 +280,9 @@ def band_chart(
 ) -> tuple[Any, str]:
     """A mean over time with its confidence interval as a shaded band.
 
-    ``limits`` fixes the value axis (e.g. ``(-1, 1)`` for compound scores); a wider band
-    of a period with few documents is cut at the edge.
+    ``limits`` is the range values can take (e.g. ``(-1, 1)`` for compound scores): the
+    axis follows the data but never goes beyond it, so a wide band of a period with few
+    documents is cut at the edge.
 
     Returns:
         ``(figure, alt text)``.
@@ -302,8 +308,7 @@ def band_chart(
     if reference is not None:
         ax.axhline(reference, color="#c44e52", linewidth=1, linestyle="--")
     if limits is not None:
-        pad = 0.03 * (limits[1] - limits[0])
-        ax.set_ylim(limits[0] - pad, limits[1] + pad)
+        ax.set_ylim(*_clamped(ax.get_ylim(), limits))
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)

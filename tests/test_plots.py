@@ -91,6 +91,9 @@ def test_interval_chart_error_bars_match_interval():
     fig, alt = plots.interval_chart(wide, label="source", title="T", xlabel="x", limits=(-1, 1))
     assert fig.axes[0].get_xlim() == pytest.approx((-1.06, 1.06))
     assert "interval -1.80 to 2.00" in alt  # the true bounds are described
+    fig, _ = plots.interval_chart(df, label="source", title="T", xlabel="x", limits=(-1, 1))
+    lo, hi = fig.axes[0].get_xlim()
+    assert -1.06 < lo < 0 and 0.4 < hi < 1.06  # narrow data: the axis follows it
 
 
 def test_band_chart_alt_names_extremes():
