@@ -467,3 +467,21 @@ def test_rss_monthly_trends_equal_countvectorizer_per_month(rss_csv):
         assert group["count"].tolist() == want, period
         assert (group["total_words"] == words.fit_transform(month_texts).sum()).all(), period
     assert df["count"].sum() > 100
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda c: term_trends(c, ["rates", "interest rates"], freq="day", progress=False),
+        lambda c: kwic(c, "strik*"),
+        lambda c: collocations(c, min_count=1, progress=False),
+    ],
+)
+def test_other_functions_do_not_mutate_input(call):
+    corpus = small_corpus()
+    before = corpus.copy(deep=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # the undated document
+        call(corpus)
+    pd.testing.assert_frame_equal(corpus, before)
+    assert corpus.attrs == before.attrs
