@@ -30,7 +30,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from tqdm.auto import tqdm
 
 from analysis._tokenize import (
     CONTRACTIONS,
@@ -85,8 +84,12 @@ _FREQS = Freq.__args__
 
 
 def _progress(items: Sequence[Any], *, progress: bool, desc: str) -> Iterable[Any]:
+    if not progress:
+        return items
+    from tqdm.auto import tqdm  # imported only when a bar may be shown
+
     # delay: a bar only appears when the work takes more than half a second.
-    return tqdm(items, total=len(items), desc=desc, unit="doc", disable=not progress, delay=0.5)
+    return tqdm(items, total=len(items), desc=desc, unit="doc", delay=0.5)
 
 
 def _by_columns(by: Any, *, func: str) -> list[str]:
