@@ -485,3 +485,10 @@ def test_other_functions_do_not_mutate_input(call):
         call(corpus)
     pd.testing.assert_frame_equal(corpus, before)
     assert corpus.attrs == before.attrs
+
+
+def test_progress_bar_option_gives_the_same_result():
+    corpus = small_corpus()
+    pd.testing.assert_frame_equal(
+        term_frequencies(corpus, progress=True), term_frequencies(corpus, progress=False)
+    )
