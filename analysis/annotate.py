@@ -281,45 +281,66 @@ def _run_local(
 # --------------------------------------------------------------------------------------
 # Assembling the result frames.
 # --------------------------------------------------------------------------------------
-def _expand(raw: pa.Table, sort_by: str, doc_codes: np.ndarray, doc_ids: np.ndarray, n_unique):
-    """Rows of ``raw`` (keyed by unique-text code) repeated for every document, corpus order."""
-    codes = raw["code"].to_numpy()
-    order = np.lexsort((raw[sort_by].to_numpy(), codes))
-    raw = raw.take(pa.array(order))
-    counts = np.bincount(codes, minlength=n_unique)
-    offsets = np.concatenate([[0], np.cumsum(counts)[:-1]])
+def _excl_cumsum(counts: np.ndarray) -> np.ndarray:
+    out = np.zeros(len(counts), dtype=np.int64)
+    np.cumsum(counts[:-1], out=out[1:])
+    return out
+
+
+def _expansion(
+    sorted_codes: np.ndarray, doc_codes: np.ndarray, n_unique: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Positions into rows sorted by text code, repeated for every document (corpus order).
+
+    Returns ``(positions, doc_of_row)``: output row k is sorted row ``positions[k]`` of
+    document number ``doc_of_row[k]``.
+    """
+    counts = np.bincount(sorted_codes, minlength=n_unique)
+    offsets = _excl_cumsum(counts)
     per_doc = counts[doc_codes]
-    total = int(per_doc.sum())
-    # For each output row: offset of its text's block + position inside the block.
     doc_of_row = np.repeat(np.arange(len(doc_codes)), per_doc)
-    first_row_of_doc = np.concatenate([[0], np.cumsum(per_doc)[:-1]])
-    within = np.arange(total) - first_row_of_doc[doc_of_row]
-    take = offsets[doc_codes][doc_of_row] + within
-    out = raw.take(pa.array(take, type=pa.int64()))
-    return out, doc_ids[doc_of_row]
+    within = np.arange(len(doc_of_row)) - _excl_cumsum(per_doc)[doc_of_row]
+    return offsets[doc_codes][doc_of_row] + within, doc_of_row
+
+
+def _sorted_rows(kinds: np.ndarray, kind: int, codes: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Indices of the rows of one kind, sorted by text code, then ``keys``."""
+    rows = np.flatnonzero(kinds == kind)
+    return rows[np.lexsort((keys[rows], codes[rows]))]
 
 
 def _to_frame(table: pa.Table, doc_ids: np.ndarray, columns: list[str]) -> pd.DataFrame:
-    frame = table.to_pandas()
-    frame.insert(0, "doc_id", pd.array(doc_ids, dtype="str") if len(doc_ids) else [])
+    """The final pandas frame; the Arrow table is consumed (its memory freed as it goes)."""
+    frame = table.to_pandas(self_destruct=True, split_blocks=True)
+    frame.insert(0, "doc_id", pd.array(doc_ids, dtype="str"))
     for col in ("sent_id", "start", "end"):
         frame[col] = frame[col].astype("int64")
-    return frame[columns].reset_index(drop=True)
+    return frame[columns]
 
 
-def _names_for(store: AnnotationStore, ents: pa.Table, aliases: Any) -> pa.Table:
-    """Normalised names (hash, start, name) of the raw entity rows, memoised per alias table."""
+#: Texts normalised per call of normalize_entities (bounds the memory it takes).
+_NAMES_BATCH = 2000
+
+
+def _names_for(
+    store: AnnotationStore, ents: pa.Table, codes: np.ndarray, unique: pa.Array, aliases: Any
+) -> pa.Array:
+    """Normalised names of entity rows ``ents`` sorted by (code, start), memoised per alias table.
+
+    ``ents`` has columns hash, sent_id, start, end, text, label, sorted by text code then
+    start; ``codes`` are those codes. Returns the ``name`` of each row, same order.
+    """
     from analysis.normalize import aliases_fingerprint, normalize_entities
 
     afp = aliases_fingerprint(aliases)
     memo = store.read_names(afp)
     need = pc.unique(ents["hash"])
     if memo.num_rows:
-        have = pc.unique(memo["hash"])
-        missing = pc.invert(pc.is_in(need, value_set=have))
-        need = need.filter(missing)
-    if len(need):
-        todo = ents.filter(pc.is_in(ents["hash"], value_set=need))
+        need = need.filter(pc.invert(pc.is_in(need, value_set=pc.unique(memo["hash"]))))
+    fresh_parts = []
+    for i in range(0, len(need), _NAMES_BATCH):
+        batch = need[i : i + _NAMES_BATCH]
+        todo = ents.filter(pc.is_in(ents["hash"], value_set=batch))
         frame = pd.DataFrame(
             {
                 "doc_id": todo["hash"].to_numpy(zero_copy_only=False),
@@ -331,17 +352,40 @@ def _names_for(store: AnnotationStore, ents: pa.Table, aliases: Any) -> pa.Table
             }
         )
         named = normalize_entities(frame, aliases=aliases)
-        fresh = pa.table(
-            {
-                "hash": pa.array(named["doc_id"].astype(str).tolist(), pa.string()),
-                "start": pa.array(named["start"].to_numpy(), pa.int32()),
-                "name": pa.array(named["name"].astype(str).tolist(), pa.string()),
-            },
-            schema=NAME_SCHEMA,
+        fresh_parts.append(
+            pa.table(
+                {
+                    "hash": todo["hash"],
+                    "start": todo["start"],
+                    "name": pa.array(named["name"].astype(str).tolist(), pa.string()),
+                },
+                schema=NAME_SCHEMA,
+            )
         )
+        del frame, named, todo
+    if fresh_parts:
+        fresh = pa.concat_tables(fresh_parts)
         store.add_names(afp, fresh)
         memo = pa.concat_tables([memo, fresh]) if memo.num_rows else fresh
-    return memo
+    # Align the memo with the entity rows: same (code, start) order.
+    memo_codes = pc.index_in(memo["hash"], value_set=unique)
+    memo = memo.append_column("code", memo_codes).filter(pc.is_valid(memo_codes))
+    order = np.lexsort((memo["start"].to_numpy(), memo["code"].to_numpy()))
+    memo = memo.take(pa.array(order))
+    if len(memo) != len(ents) or not (
+        np.array_equal(memo["code"].to_numpy(), codes)
+        and np.array_equal(memo["start"].to_numpy(), ents["start"].to_numpy())
+    ):
+        # A memo that does not match its texts (edited or partly lost): rebuild it.
+        warnings.warn(
+            "annotate(): the cached entity names do not match the cached entities; "
+            "normalising them again",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+        store.drop_names(afp)
+        return _names_for(store, ents, codes, unique, aliases)
+    return memo["name"].combine_chunks()
 
 
 def _resolve_model(model: Any) -> tuple[str | None, spacy.Language | None, str]:
@@ -462,7 +506,15 @@ def annotate(
     cached = store.read(unique_keys)
     known = set(pc.unique(cached.filter(pc.equal(cached["kind"], TEXT_KIND))["hash"]).to_pylist())
     missing = [k for k in unique_keys if k not in known]
-    tables = [cached]
+    unique_arr = pa.array(unique_keys, pa.string())
+
+    def coded(table: pa.Table) -> pa.Table:
+        """Rows kept in memory: the text's code (int32) instead of its 32-char hash."""
+        code = pc.index_in(table["hash"], value_set=unique_arr).cast(pa.int32())
+        return table.drop_columns(["hash"]).append_column("code", code)
+
+    tables = [coded(cached)]
+    del cached
     n_proc_used = 0
     if missing:
         missing_texts = [texts[unique[k]] for k in missing]
@@ -494,35 +546,47 @@ def annotate(
                 n_process=n_proc_used,
                 batch_size=batch_size,
             )
-        tables.extend(_write_as_you_go(results, store, total=len(missing), progress=progress))
+        tables.extend(
+            _write_as_you_go(results, store, total=len(missing), progress=progress, keep=coded)
+        )
+        del results, missing_texts
 
+    del texts
     raw = pa.concat_tables(tables)
-    # Code every raw row by its text's position among the corpus's unique texts.
-    raw = raw.append_column(
-        "code", pc.index_in(raw["hash"], value_set=pa.array(unique_keys, pa.string()))
-    )
-    doc_codes = np.asarray(
-        pc.index_in(pa.array(keys, pa.string()), value_set=pa.array(unique_keys, pa.string()))
-    )
+    del tables
+    # Every raw row is coded by its text's position among the corpus's unique texts.
+    codes = raw["code"].to_numpy().astype(np.int64)
+    doc_codes = np.asarray(pc.index_in(pa.array(keys, pa.string()), value_set=unique_arr))
     doc_ids = corpus["doc_id"].astype(str).to_numpy()
-
-    sents_raw = raw.filter(pc.equal(raw["kind"], SENTENCE_KIND))
-    ents_raw = raw.filter(pc.equal(raw["kind"], ENTITY_KIND))
-    names = _names_for(store, ents_raw, aliases)
-    ents_raw = ents_raw.join(names, keys=["hash", "start"], join_type="left outer")
-
-    sents, sent_doc_ids = _expand(sents_raw, "sent_id", doc_codes, doc_ids, len(unique_keys))
-    ents, ent_doc_ids = _expand(ents_raw, "start", doc_codes, doc_ids, len(unique_keys))
-    sentences = _to_frame(
-        sents.select(["sent_id", "start", "end", "text", "neg", "neu", "pos", "compound"]),
-        sent_doc_ids,
-        SENTENCE_COLUMNS,
+    kinds = raw["kind"].to_numpy()
+    sort_keys = np.where(
+        kinds == SENTENCE_KIND,
+        raw["sent_id"].fill_null(0).to_numpy(),
+        raw["start"].to_numpy(),
     )
-    entities = _to_frame(
-        ents.select(["sent_id", "start", "end", "text", "label", "name"]),
-        ent_doc_ids,
-        ENTITY_COLUMNS,
-    )
+
+    n_unique = len(unique_keys)
+    sent_rows = _sorted_rows(kinds, SENTENCE_KIND, codes, sort_keys)
+    pos, doc_of_row = _expansion(codes[sent_rows], doc_codes, n_unique)
+    sent_cols = ["sent_id", "start", "end", "text", "neg", "neu", "pos", "compound"]
+    sents = raw.select(sent_cols).take(pa.array(sent_rows[pos]))
+    sent_doc_ids = doc_ids[doc_of_row]
+
+    ent_rows = _sorted_rows(kinds, ENTITY_KIND, codes, sort_keys)
+    ents_unique = raw.select(["sent_id", "start", "end", "text", "label"]).take(pa.array(ent_rows))
+    ents_unique = ents_unique.add_column(0, "hash", unique_arr.take(pa.array(codes[ent_rows])))
+    del raw
+    names = _names_for(store, ents_unique, codes[ent_rows], unique_arr, aliases)
+    pos, doc_of_row = _expansion(codes[ent_rows], doc_codes, n_unique)
+    take = pa.array(pos)
+    ents = ents_unique.drop_columns(["hash"]).take(take).append_column("name", names.take(take))
+    ent_doc_ids = doc_ids[doc_of_row]
+    del ents_unique, names, take, pos, doc_of_row, kinds, sort_keys, codes
+
+    sentences = _to_frame(sents, sent_doc_ids, SENTENCE_COLUMNS)
+    del sents
+    entities = _to_frame(ents, ent_doc_ids, ENTITY_COLUMNS)
+    del ents
     n_annotated = len(missing)
     stats = {
         "n_docs": len(corpus),
@@ -551,9 +615,17 @@ def annotate(
 
 
 def _write_as_you_go(
-    results: Iterator[pa.Table], store: AnnotationStore, *, total: int, progress: bool
+    results: Iterator[pa.Table],
+    store: AnnotationStore,
+    *,
+    total: int,
+    progress: bool,
+    keep: Callable[[pa.Table], pa.Table],
 ) -> list[pa.Table]:
-    """Consume engine results: write a part every PART_DOCS texts, update the bar."""
+    """Consume engine results: write a part every PART_DOCS texts, update the bar.
+
+    Returns ``keep(part)`` of every part written (the rows the caller keeps in memory).
+    """
     from tqdm.auto import tqdm
 
     written: list[pa.Table] = []
@@ -566,7 +638,7 @@ def _write_as_you_go(
         part = pa.concat_tables(buffer)
         buffer, buffered = [], 0
         store.write(part)
-        written.append(part)
+        written.append(keep(part))
         _after_part_written(done)
 
     try:

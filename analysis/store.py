@@ -268,13 +268,14 @@ class AnnotationStore:
         kept: list[pa.Table] = []
         seen: pa.Array = pa.array([], type=pa.string())
         for table in tables:
-            table = table.filter(pc.is_in(table["hash"], value_set=wanted))
-            if table.num_rows == 0:
-                continue
+            keep = pc.is_in(table["hash"], value_set=wanted)
             if len(seen):
-                table = table.filter(pc.invert(pc.is_in(table["hash"], value_set=seen)))
-            if table.num_rows == 0:
+                keep = pc.and_(keep, pc.invert(pc.is_in(table["hash"], value_set=seen)))
+            n_keep = pc.sum(keep).as_py() or 0
+            if n_keep == 0:
                 continue
+            if n_keep < table.num_rows:  # no copy when every row is wanted
+                table = table.filter(keep)
             kept.append(table)
             new = pc.unique(table.filter(pc.equal(table["kind"], TEXT_KIND))["hash"])
             seen = pa.concat_arrays([seen, new.cast(pa.string())])
@@ -371,6 +372,13 @@ class AnnotationStore:
             raise CacheError(
                 f"annotate(): cannot write the cache file {str(path)!r}: {exc}"
             ) from exc
+
+    def drop_names(self, aliases_fp: str) -> None:
+        """Forget the names memo of one alias-table fingerprint."""
+        self._memory_names.pop(aliases_fp, None)
+        if self.folder is not None:
+            with self._locked(), contextlib.suppress(FileNotFoundError):
+                self._names_path(aliases_fp).unlink()
 
     def clear(self) -> None:
         """Delete this fingerprint's folder (or the in-memory rows)."""
