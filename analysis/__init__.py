@@ -13,6 +13,7 @@ Example:
 
 from __future__ import annotations
 
+from analysis._dask import read_corpus_dask, term_frequencies_dask
 from analysis.annotate import annotate
 from analysis.annotations import Annotations
 from analysis.corpus import LoadReport, load_corpus, load_report
@@ -31,7 +32,7 @@ from analysis.errors import (
     ReportError,
 )
 from analysis.filters import filter_corpus
-from analysis.keyness import distinctive_terms, tfidf_by_group
+from analysis.keyness import distinctive_terms, keyness, tfidf_by_group
 from analysis.models import load_model
 from analysis.network import cooccurrence_graph, export_graph
 from analysis.normalize import load_aliases, normalize_entities
@@ -80,12 +81,14 @@ __all__ = [
     "export_graph",
     "extreme_sentences",
     "filter_corpus",
+    "keyness",
     "kwic",
     "load_aliases",
     "load_corpus",
     "load_model",
     "load_report",
     "normalize_entities",
+    "read_corpus_dask",
     "run_report",
     "run_reports",
     "run_schedule",
@@ -93,6 +96,7 @@ __all__ = [
     "sentiment_by_group",
     "sentiment_over_time",
     "term_frequencies",
+    "term_frequencies_dask",
     "term_trends",
     "tfidf_by_group",
     "tokenize",
