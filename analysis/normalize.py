@@ -34,6 +34,9 @@ steps (the surface form stays in ``text``):
    ("Microsoft" after "Microsoft Corp", "Deutsche Bank" after "Deutsche Bank AG",
    "UFJ" after "UFJ Holdings"), so "Bank" never becomes "Bank of England" and an
    over-long spaCy span ("Premier League commission") does not absorb "Premier League".
+   A one-word mention labelled ORG/GPE/NORP/LOC/FAC that is the surname of exactly one
+   PERSON named in full in the document takes that person's name (spaCy's small model
+   often labels "Castell said ..." ORG after "Rohan Castell"); ``label`` is unchanged.
    Names that came from the alias table are final.
 """
 
@@ -65,7 +68,7 @@ DEFAULT_ALIASES_PATH = Path(__file__).resolve().parent / "data" / "aliases.csv"
 
 # Bump whenever the rules below change what `name` a mention gets: it is part of
 # aliases_fingerprint(), so caches of normalised names are invalidated with it.
-_RULES_VERSION = "normalize-5"
+_RULES_VERSION = "normalize-6"
 
 _QUOTE_TABLE = str.maketrans(
     {
@@ -159,6 +162,8 @@ _ORG_SUFFIXES = frozenset(
     }
 )
 _SHORT_NAME_LABELS = ("PERSON", "ORG")
+#: Labels spaCy gives a bare surname by mistake; resolved to a PERSON of the document.
+_SURNAME_LABELS = frozenset({"ORG", "GPE", "NORP", "LOC", "FAC"})
 
 
 def _strip_brackets(s: str) -> str:
@@ -380,6 +385,17 @@ def _resolve_short_names(
                 unmatched.append(i)
         if out[i]:
             earlier[label].setdefault(out[i], out[i].casefold().split(" "))
+    # spaCy's small model often labels a bare surname ORG or GPE ("Castell said ...")
+    # when the same document names the person in full as PERSON: a one-word mention of
+    # another label that is the surname of exactly one PERSON of the document is that
+    # person (e.g. "Marsh" -> "Helena Marsh"). Aliased names stay final.
+    people = {n: t for n, t in earlier["PERSON"].items() if len(t) > 1}
+    if people:
+        for i, (name, label) in enumerate(zip(names, labels, strict=True)):
+            if label in _SURNAME_LABELS and not final[i] and name and " " not in name:
+                fits = {n for n, t in people.items() if t[-1] == name.casefold()}
+                if len(fits) == 1:
+                    out[i] = next(iter(fits))
     if lookahead:
         # A short name before any full name (typically in the headline): take the one
         # full name of the document it fits, if exactly one does.

@@ -144,12 +144,12 @@ def test_short_name_other_label_or_middle_token_not_resolved():
     names = _names(
         [
             ("d1", 0, "Vladimir Putin", "PERSON"),
-            ("d1", 20, "Putin", "ORG"),  # different label
+            ("d1", 20, "Vladimir", "ORG"),  # different label, not a surname
             ("d1", 30, "Martin Luther King", "PERSON"),
             ("d1", 50, "Luther", "PERSON"),  # middle token only
         ]
     )
-    assert names == ["Vladimir Putin", "Putin", "Martin Luther King", "Luther"]
+    assert names == ["Vladimir Putin", "Vladimir", "Martin Luther King", "Luther"]
 
 
 def test_org_short_names_are_conservative():
@@ -316,3 +316,30 @@ def test_lookahead_only_for_one_word_names():
         ("d1", 30, "Howard Tony Blair", "PERSON"),
     ]
     assert _names(rows) == ["Tony Blair", "Howard Tony Blair"]
+
+
+def test_surname_mislabelled_org_or_gpe_takes_the_person_of_the_document():
+    rows = [
+        ("d1", 0, "Rohan Castell", "PERSON"),
+        ("d1", 40, "Castell", "ORG"),  # spaCy's small model does this
+        ("d1", 60, "Marsh", "GPE"),  # no Marsh named in full in d1: unchanged
+        ("d2", 0, "Castell", "ORG"),  # other document: unchanged
+        ("d3", 0, "Jane Smith", "PERSON"),
+        ("d3", 20, "John Smith", "PERSON"),
+        ("d3", 40, "Smith", "ORG"),  # two people fit: ambiguous, unchanged
+        ("d4", 0, "Helena Marsh", "PERSON"),
+        ("d4", 20, "UK", "GPE"),  # aliased names are final
+    ]
+    assert _names(rows) == [
+        "Rohan Castell",
+        "Rohan Castell",
+        "Marsh",
+        "Castell",
+        "Jane Smith",
+        "John Smith",
+        "Smith",
+        "Helena Marsh",
+        "United Kingdom",
+    ]
+    labels = normalize_entities(_ents(rows))["label"].tolist()
+    assert labels[1] == "ORG"  # the raw label is kept
