@@ -23,6 +23,7 @@ from analysis.errors import AnalysisInputError
 
 __all__ = [
     "CONTRACTIONS",
+    "NEWS_STOPWORDS",
     "TOKEN_PATTERN",
     "count_vectorizer_options",
     "default_stopwords",
@@ -30,7 +31,7 @@ __all__ = [
     "tokenize",
 ]
 
-StopwordsArg = Literal["english", "spacy"] | Iterable[str] | None
+StopwordsArg = Literal["english", "news", "spacy"] | Iterable[str] | None
 
 _LETTER = r"[^\W\d_]"  # a Unicode letter: word character, not a digit, not "_"
 _ALNUM = r"[^\W_]"  # a Unicode letter or digit
@@ -140,17 +141,30 @@ def _default_stopwords() -> frozenset[str]:
     return (_spacy_stopwords() - clitics) | CONTRACTIONS
 
 
+#: Words of news reporting that top every news corpus's counts and say nothing about its
+#: subject ("said", "Mr", "per cent"); ``stopwords="news"`` adds them to "english".
+NEWS_STOPWORDS: frozenset[str] = frozenset(
+    {
+        "said", "says", "say", "saying", "told", "tells", "added", "adding", "according",
+        "mr", "mrs", "ms", "dr", "cent", "percent", "pct",
+    }
+)  # fmt: skip
+
+
 def _resolve_stopwords(stopwords: Any, *, lowercase: bool, func: str) -> frozenset[str] | None:
     if stopwords is None:
         return None
     if isinstance(stopwords, str):
         if stopwords == "english":
             return _default_stopwords()
+        if stopwords == "news":
+            return _default_stopwords() | NEWS_STOPWORDS
         if stopwords == "spacy":
             return _spacy_stopwords()
         raise AnalysisInputError(
             f"{func}(): stopwords={stopwords!r} is not valid; expected 'english' (spaCy's list "
-            "plus contractions), 'spacy', None, or a collection of words"
+            "plus contractions), 'news' (english plus reporting words such as 'said', 'mr', "
+            "'cent'), 'spacy', None, or a collection of words"
         )
     try:
         words = list(stopwords)
@@ -267,6 +281,7 @@ def tokenize(
         text: The text.
         ngram_range: ``(min_n, max_n)``; (1, 2) gives words and bigrams.
         stopwords: "english" (spaCy's list plus :data:`CONTRACTIONS`, the default),
+            "news" ("english" plus :data:`NEWS_STOPWORDS`: "said", "mr", "cent", ...),
             "spacy" (spaCy's list only), None (keep all), or your own collection
             (lower-cased when ``lowercase=True``).
         lowercase: Lower-case before tokenizing.

@@ -97,6 +97,7 @@ TERM_PARAMS = [
     "ngram_max",
     "min_count",
     "trend_terms",
+    "stopwords",
 ]
 
 
@@ -109,8 +110,9 @@ def term_frequency() -> nbformat.NotebookNode:
 Which words and phrases the selected articles use most, which words set each source apart,
 which words rose or fell against the previous period of the same length, which words go
 together (collocations), how the top words were used over time, and every use of the
-`query` word or phrase in context. Stop words (spaCy's English list) are left out; counts
-are over titles and bodies, duplicates excluded.
+`query` word or phrase in context. Stop words are left out (`stopwords`: by default
+spaCy's English list plus reporting words such as "said", "Mr" and "per cent"); counts are
+over titles and bodies, duplicates excluded.
 """),
             _code(
                 NOQA
@@ -158,6 +160,7 @@ cache_dir: Optional[str] = None  # annotation cache folder (not used by this rep
 ngram_max: int = 2  # longest phrase counted, in words
 min_count: int = 2  # ignore words and phrases used fewer times than this
 trend_terms: Optional[list] = None  # words charted over time; None: the 5 most frequent
+stopwords: str = "news"  # "news" (English + said, mr, cent...), "english", or "spacy"
 """,
                 tags=["parameters"],
             ),
@@ -182,7 +185,7 @@ show(
             _code("""
 words = pd.DataFrame({"term": []})
 with report_section(docs):
-    words = term_frequencies(docs, min_count=min_count, top=top, progress=False)
+    words = term_frequencies(docs, min_count=min_count, top=top, stopwords=stopwords, progress=False)
     if words.empty:
         show_message(f"No word occurs at least {min_count} times (min_count).")
     else:
@@ -213,7 +216,7 @@ with report_section(docs):
         show_message("Set ngram_max to 2 or more to count phrases.")
     else:
         phrases = term_frequencies(
-            docs, ngram_range=(2, ngram_max), min_count=min_count, top=top, progress=False
+            docs, ngram_range=(2, ngram_max), min_count=min_count, top=top, stopwords=stopwords, progress=False
         )
         show_table(
             phrases,
@@ -248,6 +251,7 @@ with report_section(docs):
                 direction="over",
                 min_count=min_count,
                 top=min(top, 10),
+                stopwords=stopwords,
                 progress=False,
             )
             show_table(
@@ -274,6 +278,7 @@ with report_section(docs):
         target=current.bounds(),
         reference=previous.bounds(),
         min_count=min_count,
+        stopwords=stopwords,
         progress=False,
     )
     cols = ["term", "target_count", "reference_count", "target_per_10k", "reference_per_10k", "log_ratio", "g2", "p_value"]
@@ -293,7 +298,7 @@ Word pairs that occur next to each other more often than chance (Dunning's likel
 """),
             _code("""
 with report_section(docs):
-    pairs = collocations(docs, min_count=max(min_count, 2), top=top, progress=False)
+    pairs = collocations(docs, min_count=max(min_count, 2), top=top, stopwords=stopwords, progress=False)
     show_table(
         pairs,
         max_rows=top,
@@ -314,7 +319,7 @@ with report_section(docs):
         show_message("No terms to chart: set trend_terms or lower min_count.")
     else:
         freq = period_freq(docs)
-        trends = term_trends(docs, terms, freq=freq, progress=False)
+        trends = term_trends(docs, terms, freq=freq, stopwords=stopwords, progress=False)
         fig, alt = plots.line_chart(
             trends,
             x="period",

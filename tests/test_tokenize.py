@@ -196,3 +196,19 @@ def test_count_vectorizer_options_shape():
         "ngram_range": (1, 2),
     }
     assert set(count_vectorizer_options()["stop_words"]) == default_stopwords()
+
+
+def test_news_stopwords_add_reporting_words_to_english():
+    from analysis._tokenize import NEWS_STOPWORDS
+
+    text = "Mr Okafor said inflation rose 3 per cent, the minister told reporters."
+    english = tokenize(text)
+    news = tokenize(text, stopwords="news")
+    assert {"said", "mr", "cent", "told"} <= set(english)
+    assert news == [t for t in english if t not in NEWS_STOPWORDS]
+    assert news == ["okafor", "inflation", "rose", "minister", "reporters"]
+
+
+def test_unknown_stopword_list_names_the_valid_ones():
+    with pytest.raises(AnalysisInputError, match="'news'"):
+        tokenize("text", stopwords="german")
