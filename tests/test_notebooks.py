@@ -33,6 +33,7 @@ SPECIFIC = {
         "ngram_max": ("int", "2"),
         "min_count": ("int", "2"),
         "trend_terms": ("Optional[list]", "None"),
+        "stopwords": ("str", '"news"'),
     },
     "entity_cooccurrence": {
         "entity_types": ("list", '["PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"]'),
