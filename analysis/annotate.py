@@ -515,7 +515,7 @@ def annotate(
 
     tables = [coded(cached)]
     del cached
-    n_proc_used = 0
+    n_proc_used: int | None = 0
     if missing:
         missing_texts = [texts[unique[k]] for k in missing]
         if engine == "dask":
@@ -526,7 +526,7 @@ def annotate(
                 )
             from analysis._dask import run_dask
 
-            n_proc_used = -1
+            n_proc_used = None  # as many as the Dask cluster has
             results = run_dask(
                 missing,
                 missing_texts,

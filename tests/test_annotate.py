@@ -420,3 +420,19 @@ def test_ctrl_c_between_parts_keeps_the_finished_documents(tmp_path, monkeypatch
     resumed = _run(_corpus(), tmp_path)
     assert resumed.stats["n_cached"] == 4
     _same(resumed, clean)
+
+
+def test_stale_names_memo_is_rebuilt_with_warning(tmp_path, clean):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    first = _run(_corpus(), tmp_path)
+    memo = next(Path(first.stats["cache_dir"]).glob("names-*.parquet"))
+    table = pq.read_table(memo)
+    starts = table["start"].to_pylist()
+    starts[0] += 1000  # a row that matches no cached entity
+    pq.write_table(table.set_column(1, "start", pa.array(starts, pa.int32())), memo)
+    with pytest.warns(RuntimeWarning, match="do not match"):
+        again = _run(_corpus(), tmp_path)
+    assert again.stats["n_annotated"] == 0
+    _same(again, clean)
