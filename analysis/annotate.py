@@ -319,7 +319,7 @@ def _to_frame(table: pa.Table, doc_ids: np.ndarray, columns: list[str]) -> pd.Da
 
 
 #: Texts normalised per call of normalize_entities (bounds the memory it takes).
-_NAMES_BATCH = 2000
+_NAMES_BATCH = 500
 
 
 def _names_for(

@@ -310,24 +310,42 @@ class AnnotationStore:
             self._compact_locked()
 
     def _compact_locked(self) -> None:
+        """Stream every part, one at a time, into one new part (memory: one part)."""
         assert self.folder is not None
         paths = self._part_paths()
         if len(paths) < 2:
             return
-        tables = [(p, self._read_part(p, PART_SCHEMA)) for p in paths]
-        good = [(p, t) for p, t in tables if t is not None]
-        merged: list[pa.Table] = []
-        seen: pa.Array = pa.array([], type=pa.string())
-        for _, table in good:
-            if len(seen):
-                table = table.filter(pc.invert(pc.is_in(table["hash"], value_set=seen)))
-            merged.append(table)
-            new = pc.unique(table.filter(pc.equal(table["kind"], TEXT_KIND))["hash"])
-            seen = pa.concat_arrays([seen, new.cast(pa.string())])
         # The merged part sorts first: a name earlier than any time_ns-based name.
         target = self.folder / f"part-{0:020d}-{uuid.uuid4().hex[:12]}.parquet"
-        _atomic_write_table(pa.concat_tables(merged), target)
-        for path, _ in good:
+        tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
+        merged: list[Path] = []
+        seen: pa.Array = pa.array([], type=pa.string())
+        try:
+            with open(tmp, "wb") as fh:
+                writer = pq.ParquetWriter(fh, PART_SCHEMA, compression="zstd")
+                try:
+                    for path in paths:
+                        table = self._read_part(path, PART_SCHEMA)
+                        if table is None:
+                            continue
+                        if len(seen):
+                            table = table.filter(pc.invert(pc.is_in(table["hash"], value_set=seen)))
+                        writer.write_table(table)
+                        merged.append(path)
+                        new = pc.unique(table.filter(pc.equal(table["kind"], TEXT_KIND))["hash"])
+                        seen = pa.concat_arrays([seen, new.cast(pa.string())])
+                        del table
+                finally:
+                    writer.close()
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise
+        _fsync_dir(self.folder)
+        for path in merged:
             with contextlib.suppress(OSError):
                 path.unlink()
 
