@@ -23,7 +23,7 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["SENTENCE_COLUMNS", "ENTITY_COLUMNS", "Annotations"]
+__all__ = ["ENTITY_COLUMNS", "SENTENCE_COLUMNS", "Annotations"]
 
 SENTENCE_COLUMNS = ["doc_id", "sent_id", "start", "end", "text", "neg", "neu", "pos", "compound"]
 ENTITY_COLUMNS = ["doc_id", "sent_id", "start", "end", "text", "label", "name"]

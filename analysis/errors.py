@@ -4,10 +4,10 @@ from __future__ import annotations
 
 __all__ = [
     "AnalysisInputError",
+    "CacheError",
     "CorpusError",
     "NewsdeskError",
     "ReportError",
-    "CacheError",
 ]
 
 
