@@ -151,11 +151,26 @@ def _mentions(
 
 
 def _most_common_label(mentions: pd.DataFrame) -> pd.Series:
-    """name -> its most frequent label (ties: alphabetical)."""
+    """name -> its most frequent label (ties: alphabetical).
+
+    Mentions that spell the name out ("Rohan Castell's" for "Rohan Castell") decide
+    when there are any: a bare surname that spaCy labelled ORG must not make a person
+    an organisation.
+    """
     if mentions.empty:
         return pd.Series(dtype=object)
-    counts = mentions.groupby(["name", "label"]).size().reset_index(name="n")
-    counts = counts.sort_values(["name", "n", "label"], ascending=[True, False, True])
+    names = mentions["name"].astype(str).tolist()
+    texts = mentions["text"].astype(str).str.replace("\u2019", "'").tolist()
+    spelled = [n in t for n, t in zip(names, texts, strict=True)]
+    counts = (
+        mentions.assign(_spelled=spelled)
+        .groupby(["name", "label"])
+        .agg(spelled=("_spelled", "sum"), n=("_spelled", "size"))
+        .reset_index()
+    )
+    counts = counts.sort_values(
+        ["name", "spelled", "n", "label"], ascending=[True, False, False, True]
+    )
     return counts.drop_duplicates("name").set_index("name")["label"]
 
 

@@ -548,3 +548,27 @@ def test_annotate_path_when_annotations_none(bbc_dir, tmp_path, monkeypatch):
     pd.testing.assert_frame_equal(implicit, top_entities(corpus, annotations=ann, top=None))
     pairs = entity_cooccurrence(corpus, window="document", progress=False)
     assert pairs.attrs["n_windows"] == 15 and not pairs.empty
+
+
+def test_label_comes_from_mentions_that_spell_the_name_out():
+    # spaCy labelled the bare surname ORG three times; the person is still a PERSON.
+    title, body = "Castell speaks", "Rohan Castell spoke. Castell left. Castell won."
+    corpus = pd.DataFrame({"doc_id": ["x"], "title": [title], "text": [body]})
+    full = document_text(corpus).iloc[0]
+    spans = [("Castell", "ORG"), ("Rohan Castell", "PERSON"), ("Castell", "ORG")]
+    rows, pos = [], 0
+    for surface, label in spans:
+        start = full.index(surface, pos)
+        pos = start + len(surface)
+        rows.append(("x", 0, start, pos, surface, label, "Rohan Castell"))
+    ents = pd.DataFrame(
+        rows, columns=["doc_id", "sent_id", "start", "end", "text", "label", "name"]
+    )
+    sents = pd.DataFrame(
+        [("x", 0, 0, len(full), full, 0.0, 1.0, 0.0, 0.0)],
+        columns=["doc_id", "sent_id", "start", "end", "text", "neg", "neu", "pos", "compound"],
+    )
+    top = top_entities(corpus, annotations=Annotations(sentences=sents, entities=ents))
+    assert top.loc[0, "name"] == "Rohan Castell"
+    assert top.loc[0, "label"] == "PERSON"
+    assert top.loc[0, "mentions"] == 3
