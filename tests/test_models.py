@@ -104,16 +104,23 @@ def test_entities_equal_full_pipeline_on_a_few_bbc_docs(bbc_dir, nlp_full):
 
 
 @pytest.mark.slow
-def test_entities_equal_full_pipeline_on_bbc_sample(bbc_dir, nlp_full):
-    texts = _spread_sample(bbc_dir, 300)
+def test_entities_equal_full_pipeline_on_all_bbc_documents(bbc_dir, nlp_full):
+    """The issue's acceptance check: on every BBC article (2,225) the fast pipeline's
+    entities (start, end, label) equal spaCy's full default pipeline's on >= 99 %.
+
+    About 4 minutes on one core; the benchmark (bench_annotate.py) measures the same
+    through annotate() with two processes.
+    """
+    texts = _spread_sample(bbc_dir, 10_000)
+    assert len(texts) == 2225
     fast = load_model()
     same = [
         [(e.start_char, e.end_char, e.label_) for e in a.ents]
         == [(e.start_char, e.end_char, e.label_) for e in b.ents]
-        for a, b in zip(fast.pipe(texts), nlp_full.pipe(texts), strict=True)
+        for a, b in zip(
+            fast.pipe(texts, batch_size=64), nlp_full.pipe(texts, batch_size=64), strict=True
+        )
     ]
-    assert len(same) >= 290
-    # On all 2,225 BBC articles the match is 99.19 % (benchmarks/bench_annotate.py, too slow
-    # for a test). This spread sample of 300 holds 4 of the 18 mismatching articles
-    # (98.7 %); at n = 300 one article is 0.33 points, so the guard here is 98.5 %.
-    assert sum(same) / len(same) >= 0.985
+    share = sum(same) / len(same)
+    print(f"entities equal the full pipeline on {sum(same)}/{len(same)} BBC docs ({share:.2%})")
+    assert share >= 0.99
