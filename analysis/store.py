@@ -116,8 +116,9 @@ def default_cache_dir() -> Path:
 
     ``$NEWSDESK_CACHE_DIR`` when set; else ``data/.cache/annotations`` under the project
     root (the nearest folder above the working directory holding ``pyproject.toml`` or
-    ``.git``, so notebooks run from a subfolder share the cache); else under the working
-    directory.
+    ``.git``, so notebooks run from a subfolder share the cache); else the user's cache
+    folder, ``$XDG_CACHE_HOME/newsdesk/annotations`` (``~/.cache/newsdesk/annotations``),
+    so a session started elsewhere does not litter its working directory.
 
     Example:
         >>> default_cache_dir().name
@@ -126,9 +127,11 @@ def default_cache_dir() -> Path:
     env = os.environ.get(_ENV_VAR)
     if env:
         return Path(env).expanduser()
-    cwd = Path.cwd()
-    root = _project_root(cwd) or cwd
-    return root / "data" / ".cache" / "annotations"
+    root = _project_root(Path.cwd())
+    if root is not None:
+        return root / "data" / ".cache" / "annotations"
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base).expanduser() / "newsdesk" / "annotations"
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -217,6 +217,13 @@ def test_default_cache_dir(tmp_path, monkeypatch):
     (project / "pyproject.toml").write_text("[project]\nname='x'\n")
     monkeypatch.chdir(project / "notebooks")
     assert default_cache_dir() == project / "data" / ".cache" / "annotations"
+    # Outside any project: the user's cache folder, not the working directory.
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    monkeypatch.setattr("analysis.store._project_root", lambda start: None)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert default_cache_dir() == tmp_path / "xdg" / "newsdesk" / "annotations"
 
 
 def test_unusable_cache_dir_is_a_cache_error(tmp_path):
