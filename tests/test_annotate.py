@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from _corpora import bbc_frame
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from analysis._validate import document_text
@@ -101,18 +102,7 @@ def _run(corpus, cache_dir, **kwargs) -> Annotations:
 
 
 def _bbc_sample(bbc_dir: Path, n: int) -> pd.DataFrame:
-    files = sorted(bbc_dir.glob("*/*.txt"))
-    step = max(1, len(files) // n)
-    rows = []
-    for path in files[::step][:n]:
-        raw = path.read_bytes()
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            text = raw.decode("latin-1")
-        title, _, body = text.partition("\n")
-        rows.append({"doc_id": path.stem + path.parent.name, "title": title, "text": body.strip()})
-    return pd.DataFrame(rows)
+    return bbc_frame(bbc_dir, n)[["doc_id", "title", "text"]]
 
 
 def _same(a: Annotations, b: Annotations) -> None:

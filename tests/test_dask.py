@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from _corpora import bbc_frame
 
 from analysis._dask import read_corpus_dask, term_frequencies_dask
 from analysis.annotate import annotate
@@ -107,18 +108,7 @@ def test_dask_engine_rejects_bad_scheduler(tmp_path):
 
 
 def _bbc(bbc_dir: Path, n: int) -> pd.DataFrame:
-    files = sorted(bbc_dir.glob("*/*.txt"))
-    step = max(1, len(files) // n)
-    rows = []
-    for path in files[::step][:n]:
-        raw = path.read_bytes()
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            text = raw.decode("latin-1")
-        title, _, body = text.partition("\n")
-        rows.append({"doc_id": f"{path.parent.name}/{path.stem}", "title": title, "text": body})
-    return pd.DataFrame(rows)
+    return bbc_frame(bbc_dir, n)[["doc_id", "title", "text"]]
 
 
 @pytest.mark.slow

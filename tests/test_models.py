@@ -7,6 +7,7 @@ import logging
 from pathlib import Path
 
 import pytest
+from _corpora import bbc_texts
 
 from analysis import models
 from analysis.errors import AnalysisInputError, NewsdeskError
@@ -78,18 +79,7 @@ def test_paragraph_breaks_end_sentences():
 
 
 def _spread_sample(bbc_dir: Path, n: int) -> list[str]:
-    files = sorted(bbc_dir.glob("*/*.txt"))
-    step = max(1, len(files) // n)
-    texts = []
-    for path in files[::step][:n]:
-        raw = path.read_bytes()
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            text = raw.decode("latin-1")
-        title, _, body = text.partition("\n")
-        texts.append(title.strip() + "\n\n" + body.strip())
-    return texts
+    return bbc_texts(bbc_dir, None if n >= 10_000 else n)
 
 
 def test_entities_equal_full_pipeline_on_a_few_bbc_docs(bbc_dir, nlp_full):
