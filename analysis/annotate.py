@@ -13,10 +13,15 @@ How a run goes:
    turns its spaCy ``Doc`` objects into plain rows at once (no ``Doc`` crosses a process
    boundary or stays in memory) and scores each sentence with VADER in the same pass.
 3. Every ``PART_DOCS`` documents a Parquet part is written atomically, so an interrupted
-   run keeps its work and the next run continues where it stopped.
+   run keeps its work and the next run continues where it stopped. The rows are not
+   kept in memory meanwhile: once the workers have stopped they are read back from the
+   cache, one part at a time, split by kind and without their hash column.
 4. The raw rows are mapped back to every ``doc_id`` (corpus order) and entity names are
    normalised with :func:`analysis.normalize.normalize_entities` (memoised per alias
-   table, so changing aliases costs milliseconds and no spaCy run).
+   table, so changing aliases costs milliseconds and no spaCy run). The output frames
+   are built column by column in Arrow from single-chunk tables and converted to
+   pandas once (benchmarks/bench_annotate.py: a 10x corpus peaks at 1.32x the memory
+   of the 1x one).
 
 Sentences are the sentencizer's spans with surrounding whitespace trimmed; ``text`` is
 exactly ``document_text[start:end]`` and the scores are exactly
@@ -29,6 +34,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import functools
+import gc
 import importlib.metadata
 import logging
 import multiprocessing
@@ -55,7 +61,7 @@ from analysis._validate import (
     require_positive_int,
 )
 from analysis.annotations import ENTITY_COLUMNS, SENTENCE_COLUMNS, Annotations
-from analysis.errors import AnalysisInputError
+from analysis.errors import AnalysisInputError, CacheError
 from analysis.models import (
     load_model,
     model_description,
@@ -303,19 +309,72 @@ def _expansion(
     return offsets[doc_codes][doc_of_row] + within, doc_of_row
 
 
-def _sorted_rows(kinds: np.ndarray, kind: int, codes: np.ndarray, keys: np.ndarray) -> np.ndarray:
-    """Indices of the rows of one kind, sorted by text code, then ``keys``."""
-    rows = np.flatnonzero(kinds == kind)
-    return rows[np.lexsort((keys[rows], codes[rows]))]
+_SENT_RAW = ["code", "sent_id", "start", "end", "text", "neg", "neu", "pos", "compound"]
+_ENT_RAW = ["code", "sent_id", "start", "end", "text", "label"]
 
 
-def _to_frame(table: pa.Table, doc_ids: np.ndarray, columns: list[str]) -> pd.DataFrame:
-    """The final pandas frame; the Arrow table is consumed (its memory freed as it goes)."""
-    frame = table.to_pandas(self_destruct=True, split_blocks=True)
-    frame.insert(0, "doc_id", pd.array(doc_ids, dtype="str"))
-    for col in ("sent_id", "start", "end"):
-        frame[col] = frame[col].astype("int64")
-    return frame[columns]
+class _Rows:
+    """Raw rows of the corpus's texts, split by kind as each cache part is read.
+
+    Only sentence and entity rows are kept, without the 32-char ``hash`` (replaced by the
+    text's int32 code, its position among the corpus's unique texts) and without the
+    columns that are null for that kind, so one whole part at most is in memory besides
+    the kept rows.
+    """
+
+    def __init__(self, unique_arr: pa.Array):
+        self.unique_arr = unique_arr
+        self.sentences: list[pa.Table] = []
+        self.entities: list[pa.Table] = []
+
+    def add(self, parts: Iterator[pa.Table]) -> set[int]:
+        """Keep the rows of ``parts``; returns the codes of the texts they hold."""
+        found: set[int] = set()
+        for part in parts:
+            code = pc.index_in(part["hash"], value_set=self.unique_arr).cast(pa.int32())
+            kind = part["kind"]
+            found.update(code.filter(pc.equal(kind, TEXT_KIND)).to_pylist())
+            part = part.drop_columns(["hash"]).append_column("code", code)
+            self.sentences.append(part.select(_SENT_RAW).filter(pc.equal(kind, SENTENCE_KIND)))
+            self.entities.append(part.select(_ENT_RAW).filter(pc.equal(kind, ENTITY_KIND)))
+            del part, code, kind
+        return found
+
+    @staticmethod
+    def _combined(tables: list[pa.Table], columns: list[str]) -> pa.Table:
+        """One single-chunk table (Arrow's take on many chunks would copy them all first)."""
+        if not tables:
+            fields = [PART_SCHEMA.field(c) for c in columns if c != "code"]
+            return pa.schema([pa.field("code", pa.int32()), *fields]).empty_table()
+        table = pa.concat_tables(tables).combine_chunks()
+        tables.clear()
+        return table
+
+    def take_sentences(self) -> pa.Table:
+        return self._combined(self.sentences, _SENT_RAW)
+
+    def take_entities(self) -> pa.Table:
+        return self._combined(self.entities, _ENT_RAW)
+
+
+def _frame(
+    rows: pa.Table, take: pa.Array, doc_ids: pa.Array, columns: list[str], extra: dict | None = None
+) -> pd.DataFrame:
+    """The final pandas frame: ``rows`` taken at ``take``, built column by column in Arrow."""
+    extra = extra or {}
+    cols: dict[str, pa.Array] = {}
+    for col in columns:
+        if col == "doc_id":
+            cols[col] = doc_ids
+        elif col in extra:
+            cols[col] = extra[col]
+        elif col in ("sent_id", "start", "end"):
+            cols[col] = rows[col].take(take).cast(pa.int64())
+        else:
+            cols[col] = rows[col].take(take)
+    table = pa.table(cols)
+    del cols, extra
+    return table.to_pandas(self_destruct=True, split_blocks=True)
 
 
 #: Texts normalised per call of normalize_entities (bounds the memory it takes).
@@ -323,30 +382,38 @@ _NAMES_BATCH = 500
 
 
 def _names_for(
-    store: AnnotationStore, ents: pa.Table, codes: np.ndarray, unique: pa.Array, aliases: Any
+    store: AnnotationStore,
+    ents: pa.Table,
+    order: np.ndarray,
+    codes: np.ndarray,
+    starts: np.ndarray,
+    unique: pa.Array,
+    aliases: Any,
 ) -> pa.Array:
-    """Normalised names of entity rows ``ents`` sorted by (code, start), memoised per alias table.
+    """Normalised names of the entity rows ``ents`` in (code, start) order, memoised.
 
-    ``ents`` has columns hash, sent_id, start, end, text, label, sorted by text code then
-    start; ``codes`` are those codes. Returns the ``name`` of each row, same order.
+    ``ents`` has columns code, sent_id, start, end, text, label; ``order`` sorts it by
+    text code then start, and ``codes``/``starts`` are those columns in that order.
+    Returns the ``name`` of each row in that sorted order. Memoised per alias table.
     """
     from analysis.normalize import aliases_fingerprint, normalize_entities
 
     afp = aliases_fingerprint(aliases)
     memo = store.read_names(afp)
-    need = pc.unique(ents["hash"])
-    if memo.num_rows:
-        need = need.filter(pc.invert(pc.is_in(need, value_set=pc.unique(memo["hash"]))))
+    memo_codes = pc.index_in(memo["hash"], value_set=unique).fill_null(-1).to_numpy()
+    memo = memo.drop_columns(["hash"])
+    need = np.setdiff1d(np.unique(codes), memo_codes[memo_codes >= 0])
     fresh_parts = []
     for i in range(0, len(need), _NAMES_BATCH):
-        batch = need[i : i + _NAMES_BATCH]
-        todo = ents.filter(pc.is_in(ents["hash"], value_set=batch))
+        rows = order[np.isin(codes, need[i : i + _NAMES_BATCH])]
+        todo = ents.take(pa.array(rows))
+        hashes = unique.take(todo["code"])
         frame = pd.DataFrame(
             {
-                "doc_id": todo["hash"].to_numpy(zero_copy_only=False),
-                "sent_id": todo["sent_id"].to_numpy(zero_copy_only=False),
-                "start": todo["start"].to_numpy(zero_copy_only=False),
-                "end": todo["end"].to_numpy(zero_copy_only=False),
+                "doc_id": hashes.to_numpy(zero_copy_only=False),
+                "sent_id": todo["sent_id"].to_numpy(),
+                "start": todo["start"].to_numpy(),
+                "end": todo["end"].to_numpy(),
                 "text": todo["text"].to_numpy(zero_copy_only=False),
                 "label": todo["label"].to_numpy(zero_copy_only=False),
             }
@@ -355,26 +422,29 @@ def _names_for(
         fresh_parts.append(
             pa.table(
                 {
-                    "hash": todo["hash"],
+                    "hash": hashes,
                     "start": todo["start"],
                     "name": pa.array(named["name"].astype(str).tolist(), pa.string()),
                 },
                 schema=NAME_SCHEMA,
             )
         )
-        del frame, named, todo
+        del frame, named, todo, hashes
     if fresh_parts:
         fresh = pa.concat_tables(fresh_parts)
+        del fresh_parts
         store.add_names(afp, fresh)
-        memo = pa.concat_tables([memo, fresh]) if memo.num_rows else fresh
+        fresh_codes = pc.index_in(fresh["hash"], value_set=unique).to_numpy()
+        memo = pa.concat_tables([memo, fresh.drop_columns(["hash"])])
+        memo_codes = np.concatenate([memo_codes, fresh_codes])
+        del fresh
     # Align the memo with the entity rows: same (code, start) order.
-    memo_codes = pc.index_in(memo["hash"], value_set=unique)
-    memo = memo.append_column("code", memo_codes).filter(pc.is_valid(memo_codes))
-    order = np.lexsort((memo["start"].to_numpy(), memo["code"].to_numpy()))
-    memo = memo.take(pa.array(order))
-    if len(memo) != len(ents) or not (
-        np.array_equal(memo["code"].to_numpy(), codes)
-        and np.array_equal(memo["start"].to_numpy(), ents["start"].to_numpy())
+    valid = np.flatnonzero(memo_codes >= 0)
+    memo_starts = memo["start"].to_numpy()
+    memo_order = valid[np.lexsort((memo_starts[valid], memo_codes[valid]))]
+    if len(memo_order) != len(codes) or not (
+        np.array_equal(memo_codes[memo_order], codes)
+        and np.array_equal(memo_starts[memo_order], starts)
     ):
         # A memo that does not match its texts (edited or partly lost): rebuild it.
         warnings.warn(
@@ -384,8 +454,9 @@ def _names_for(
             stacklevel=3,
         )
         store.drop_names(afp)
-        return _names_for(store, ents, codes, unique, aliases)
-    return memo["name"].combine_chunks()
+        del memo
+        return _names_for(store, ents, order, codes, starts, unique, aliases)
+    return memo["name"].combine_chunks().take(pa.array(memo_order))
 
 
 def _resolve_model(model: Any) -> tuple[str | None, spacy.Language | None, str]:
@@ -503,21 +574,14 @@ def annotate(
         unique.setdefault(key, i)
     unique_keys = list(unique)
 
-    cached = store.read(unique_keys)
-    known = set(pc.unique(cached.filter(pc.equal(cached["kind"], TEXT_KIND))["hash"]).to_pylist())
-    missing = [k for k in unique_keys if k not in known]
     unique_arr = pa.array(unique_keys, pa.string())
-
-    def coded(table: pa.Table) -> pa.Table:
-        """Rows kept in memory: the text's code (int32) instead of its 32-char hash."""
-        code = pc.index_in(table["hash"], value_set=unique_arr).cast(pa.int32())
-        return table.drop_columns(["hash"]).append_column("code", code)
-
-    tables = [coded(cached)]
-    del cached
+    rows = _Rows(unique_arr)
+    known = rows.add(store.iter_read(unique_keys))
+    missing = [k for i, k in enumerate(unique_keys) if i not in known]
+    missing_texts = [texts[unique[k]] for k in missing]
+    del texts
     n_proc_used: int | None = 0
     if missing:
-        missing_texts = [texts[unique[k]] for k in missing]
         if engine == "dask":
             if custom_nlp is not None:
                 raise AnalysisInputError(
@@ -546,47 +610,49 @@ def annotate(
                 n_process=n_proc_used,
                 batch_size=batch_size,
             )
-        tables.extend(
-            _write_as_you_go(results, store, total=len(missing), progress=progress, keep=coded)
-        )
+        _write_as_you_go(results, store, total=len(missing), progress=progress)
         del results, missing_texts
+        gc.collect()
+        # The new rows are read back from the cache rather than kept while annotating:
+        # the worker processes are gone by now, so the peak memory stays lower.
+        if len(rows.add(store.iter_read(missing))) != len(missing):
+            raise CacheError(
+                f"{func}(): the annotation cache {str(store.folder)!r} lost rows written "
+                "by this run (deleted or moved while it ran?); run annotate() again"
+            )
 
-    del texts
-    raw = pa.concat_tables(tables)
-    del tables
-    # Every raw row is coded by its text's position among the corpus's unique texts.
-    codes = raw["code"].to_numpy().astype(np.int64)
-    doc_codes = np.asarray(pc.index_in(pa.array(keys, pa.string()), value_set=unique_arr))
-    doc_ids = corpus["doc_id"].astype(str).to_numpy()
-    kinds = raw["kind"].to_numpy()
-    sort_keys = np.where(
-        kinds == SENTENCE_KIND,
-        raw["sent_id"].fill_null(0).to_numpy(),
-        raw["start"].to_numpy(),
-    )
-
+    # Output rows are in corpus order: each document gets the rows of its text's code.
     n_unique = len(unique_keys)
-    sent_rows = _sorted_rows(kinds, SENTENCE_KIND, codes, sort_keys)
-    pos, doc_of_row = _expansion(codes[sent_rows], doc_codes, n_unique)
-    sent_cols = ["sent_id", "start", "end", "text", "neg", "neu", "pos", "compound"]
-    sents = raw.select(sent_cols).take(pa.array(sent_rows[pos]))
-    sent_doc_ids = doc_ids[doc_of_row]
+    doc_codes = np.asarray(pc.index_in(pa.array(keys, pa.string()), value_set=unique_arr))
+    doc_ids = pa.array(corpus["doc_id"].astype(str).to_numpy(), pa.string())
+    del keys
 
-    ent_rows = _sorted_rows(kinds, ENTITY_KIND, codes, sort_keys)
-    ents_unique = raw.select(["sent_id", "start", "end", "text", "label"]).take(pa.array(ent_rows))
-    ents_unique = ents_unique.add_column(0, "hash", unique_arr.take(pa.array(codes[ent_rows])))
-    del raw
-    names = _names_for(store, ents_unique, codes[ent_rows], unique_arr, aliases)
-    pos, doc_of_row = _expansion(codes[ent_rows], doc_codes, n_unique)
-    take = pa.array(pos)
-    ents = ents_unique.drop_columns(["hash"]).take(take).append_column("name", names.take(take))
-    ent_doc_ids = doc_ids[doc_of_row]
-    del ents_unique, names, take, pos, doc_of_row, kinds, sort_keys, codes
+    raw = rows.take_sentences()
+    codes = raw["code"].to_numpy().astype(np.int64)
+    order = np.lexsort((raw["sent_id"].to_numpy(), codes))
+    pos, doc_of_row = _expansion(codes[order], doc_codes, n_unique)
+    take = pa.array(order[pos])
+    del codes, order, pos
+    sentences = _frame(raw, take, doc_ids.take(pa.array(doc_of_row)), SENTENCE_COLUMNS)
+    del raw, take, doc_of_row
 
-    sentences = _to_frame(sents, sent_doc_ids, SENTENCE_COLUMNS)
-    del sents
-    entities = _to_frame(ents, ent_doc_ids, ENTITY_COLUMNS)
-    del ents
+    raw = rows.take_entities()
+    codes = raw["code"].to_numpy().astype(np.int64)
+    starts = raw["start"].to_numpy()
+    order = np.lexsort((starts, codes))
+    codes, starts = codes[order], starts[order]
+    names = _names_for(store, raw, order, codes, starts, unique_arr, aliases)
+    pos, doc_of_row = _expansion(codes, doc_codes, n_unique)
+    del codes, starts
+    take = pa.array(order[pos])
+    entities = _frame(
+        raw,
+        take,
+        doc_ids.take(pa.array(doc_of_row)),
+        ENTITY_COLUMNS,
+        extra={"name": names.take(pa.array(pos))},
+    )
+    del raw, take, names, pos, doc_of_row, order
     n_annotated = len(missing)
     stats = {
         "n_docs": len(corpus),
@@ -620,15 +686,10 @@ def _write_as_you_go(
     *,
     total: int,
     progress: bool,
-    keep: Callable[[pa.Table], pa.Table],
-) -> list[pa.Table]:
-    """Consume engine results: write a part every PART_DOCS texts, update the bar.
-
-    Returns ``keep(part)`` of every part written (the rows the caller keeps in memory).
-    """
+) -> None:
+    """Consume engine results: write a part every PART_DOCS texts, update the bar."""
     from tqdm.auto import tqdm
 
-    written: list[pa.Table] = []
     buffer: list[pa.Table] = []
     buffered = done = 0
     bar = None
@@ -638,7 +699,7 @@ def _write_as_you_go(
         part = pa.concat_tables(buffer)
         buffer, buffered = [], 0
         store.write(part)
-        written.append(keep(part))
+        del part
         _after_part_written(done)
 
     try:
@@ -668,4 +729,3 @@ def _write_as_you_go(
         close = getattr(results, "close", None)
         if close is not None:
             close()
-    return written

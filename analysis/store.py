@@ -36,7 +36,7 @@ import shutil
 import time
 import uuid
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -262,29 +262,45 @@ class AnnotationStore:
 
         When two runs stored the same text, the rows of the first part (by name) win.
         """
-        wanted = pa.array(sorted(set(hashes)), type=pa.string())
-        if self.folder is None:
-            tables = list(self._memory)
-        else:
-            with self._locked():
-                tables = [t for p in self._part_paths() if (t := self._read_part(p, PART_SCHEMA))]
-        kept: list[pa.Table] = []
-        seen: pa.Array = pa.array([], type=pa.string())
-        for table in tables:
-            keep = pc.is_in(table["hash"], value_set=wanted)
-            if len(seen):
-                keep = pc.and_(keep, pc.invert(pc.is_in(table["hash"], value_set=seen)))
-            n_keep = pc.sum(keep).as_py() or 0
-            if n_keep == 0:
-                continue
-            if n_keep < table.num_rows:  # no copy when every row is wanted
-                table = table.filter(keep)
-            kept.append(table)
-            new = pc.unique(table.filter(pc.equal(table["kind"], TEXT_KIND))["hash"])
-            seen = pa.concat_arrays([seen, new.cast(pa.string())])
+        kept = list(self.iter_read(hashes))
         if not kept:
             return PART_SCHEMA.empty_table()
         return pa.concat_tables(kept)
+
+    def iter_read(self, hashes: Iterable[str]) -> Iterator[pa.Table]:
+        """The rows of :meth:`read`, one table per stored part, read one part at a time.
+
+        Consume it at once: the cache stays locked until the iterator is exhausted or
+        closed. Callers that reduce each part (drop columns, split by kind) keep only one
+        whole part in memory at a time.
+        """
+        wanted = pa.array(sorted(set(hashes)), type=pa.string())
+        seen: pa.Array = pa.array([], type=pa.string())
+        with self._locked():
+            for table in self._iter_parts():
+                keep = pc.is_in(table["hash"], value_set=wanted)
+                if len(seen):
+                    keep = pc.and_(keep, pc.invert(pc.is_in(table["hash"], value_set=seen)))
+                n_keep = pc.sum(keep).as_py() or 0
+                if n_keep == 0:
+                    continue
+                if n_keep < table.num_rows:  # no copy when every row is wanted
+                    table = table.filter(keep)
+                new = pc.unique(table.filter(pc.equal(table["kind"], TEXT_KIND))["hash"])
+                seen = pa.concat_arrays([seen, new.cast(pa.string())])
+                del keep
+                yield table
+                del table
+
+    def _iter_parts(self) -> Iterator[pa.Table]:
+        """Every readable part, one at a time (call with the lock held)."""
+        if self.folder is None:
+            yield from list(self._memory)
+            return
+        for path in self._part_paths():
+            table = self._read_part(path, PART_SCHEMA)
+            if table is not None:
+                yield table
 
     def write(self, table: pa.Table) -> Path | None:
         """Store ``table`` (PART_SCHEMA rows) as a new part; compact when parts pile up."""
