@@ -245,3 +245,17 @@ def test_parts_are_written_atomically_by_rename(tmp_path, monkeypatch):
     monkeypatch.setattr(store_mod.os, "replace", spy)
     path = store.write(_rows("a"))
     assert any(dst == path.name and src.endswith(".tmp") for src, dst in seen)
+
+
+def test_iter_read_yields_one_table_per_part_with_only_wanted_texts(tmp_path):
+    store = AnnotationStore(tmp_path, meta=META)
+    store.write(pa.concat_tables([_rows("a"), _rows("b")]))
+    store.write(pa.concat_tables([_rows("c"), _rows("a")]))  # "a" stored twice: first part wins
+    parts = list(store.iter_read(["a", "c", "missing"]))
+    # "c" is only in the second part; "a" comes from whichever part is read first.
+    assert 1 <= len(parts) <= 2
+    assert all(set(t["hash"].to_pylist()) <= {"a", "c"} for t in parts)
+    joined = pa.concat_tables(parts)
+    assert joined.num_rows == _rows("a").num_rows + _rows("c").num_rows
+    assert joined.equals(store.read(["a", "c", "missing"]))
+    assert list(store.iter_read(["missing"])) == []
