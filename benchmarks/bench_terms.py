@@ -36,29 +36,11 @@ CASES = [("unigrams", (1, 1)), ("bigrams", (2, 2)), ("unigrams + bigrams", (1, 2
 def read_bbc(bbc_dir: Path) -> Any:
     """The BBC corpus as a corpus DataFrame (title = first line, category = folder)."""
     import pandas as pd
+    from bench_annotate import read_bbc as read_bbc_articles
 
-    rows = []
-    for path in sorted(Path(bbc_dir).glob("*/*.txt")):
-        raw = path.read_bytes()
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            text = raw.decode("latin-1")
-        title, _, body = text.partition("\n")
-        rows.append(
-            {
-                "doc_id": f"{path.parent.name}/{path.stem}",
-                "title": title.strip(),
-                "text": body.strip(),
-                "source": "bbc",
-                "category": path.parent.name,
-                "published": pd.NaT,
-            }
-        )
-    if not rows:
-        raise SystemExit(f"no BBC .txt files under {bbc_dir}")
-    corpus = pd.DataFrame(rows)
-    corpus["published"] = pd.to_datetime(corpus["published"], utc=True)
+    corpus = read_bbc_articles(bbc_dir)
+    corpus["source"] = "bbc"
+    corpus["published"] = pd.Series(pd.NaT, index=corpus.index, dtype="datetime64[ns, UTC]")
     return corpus
 
 

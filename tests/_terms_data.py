@@ -10,6 +10,7 @@ import functools
 from pathlib import Path
 
 import pandas as pd
+from _corpora import bbc_frame
 
 # Original sentences written for these tests.
 SMALL_DOCS = [
@@ -64,26 +65,9 @@ def small_corpus() -> pd.DataFrame:
 
 @functools.cache
 def _read_bbc(bbc_dir: str) -> pd.DataFrame:
-    rows = []
-    for path in sorted(Path(bbc_dir).glob("*/*.txt")):
-        raw = path.read_bytes()
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            text = raw.decode("latin-1")
-        title, _, body = text.partition("\n")
-        rows.append(
-            {
-                "doc_id": f"{path.parent.name}/{path.stem}",
-                "title": title.strip(),
-                "text": body.strip(),
-                "source": "bbc",
-                "category": path.parent.name,
-                "published": pd.NaT,
-            }
-        )
-    df = pd.DataFrame(rows)
-    df["published"] = pd.to_datetime(df["published"], utc=True)
+    df = bbc_frame(Path(bbc_dir))
+    df.insert(3, "source", "bbc")
+    df["published"] = pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns, UTC]")
     return df
 
 
