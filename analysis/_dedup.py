@@ -22,8 +22,9 @@ Shingle hashes are 32-bit and stable across runs (CRC-32 based, no Python ``hash
 
 from __future__ import annotations
 
+import re
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -33,11 +34,34 @@ __all__ = ["find_duplicates", "normalise_for_dedup", "shingle_hashes"]
 _NUM_PERM = 128
 _SEED = 1
 _MULT = np.uint64(0x9E3779B97F4A7C15)
+_SPACE = re.compile(r"\s+")  # the same characters as str.split()'s whitespace
+_CHUNK_CHARS = 1 << 20  # long texts are hashed this many characters at a time
+_MINHASH_BATCH = 1 << 15  # hashes per MinHash update: batch x 128 permutations x 8 bytes
 
 
 def normalise_for_dedup(text: str) -> str:
-    """Casefold and collapse whitespace: the key of exact-duplicate detection."""
-    return " ".join(text.casefold().split())
+    """Casefold and collapse whitespace: the key of exact-duplicate detection.
+
+    Same result as ``" ".join(text.casefold().split())`` without a list of every word
+    (a 100 MB text would need gigabytes for it).
+    """
+    return _SPACE.sub(" ", text.casefold()).strip(" ")
+
+
+def _word_chunks(normalised: str) -> Iterator[list[str]]:
+    """The words of a normalised text (single spaces), about ``_CHUNK_CHARS`` at a time."""
+    start, n = 0, len(normalised)
+    while True:
+        end = min(n, start + _CHUNK_CHARS)
+        if end < n:  # cut at a space: the last one in the chunk, else the next one
+            cut = normalised.rfind(" ", start, end)
+            if cut < start:
+                cut = normalised.find(" ", end)
+            end = n if cut < 0 else cut
+        yield normalised[start:end].split(" ")
+        if end >= n:
+            return
+        start = end + 1
 
 
 def _word_hashes(words: list[str], cache: dict[str, int]) -> np.ndarray:
@@ -56,19 +80,30 @@ def shingle_hashes(normalised: str, size: int, cache: dict[str, int] | None = No
     A shingle's hash is a polynomial over its words' CRC-32 values (mod 2**64, folded to
     32 bits), computed with numpy rather than by joining strings.
     """
-    words = normalised.split(" ")
-    wh = _word_hashes(words, {} if cache is None else cache)
-    if len(words) <= size:
+    cache = {} if cache is None else cache
+    parts: list[np.ndarray] = []
+    carry = np.empty(0, dtype=np.uint64)  # the last size-1 word hashes of the previous chunk
+    total = 0
+    for words in _word_chunks(normalised):
+        wh = np.concatenate([carry, _word_hashes(words, cache)])
+        total += len(words)
+        if len(wh) >= size:
+            n = len(wh) - size + 1
+            combined = np.zeros(n, dtype=np.uint64)
+            for k in range(size):
+                combined = combined * _MULT + wh[k : k + n]
+            parts.append(np.unique(_fold(combined)))
+        carry = wh[max(0, len(wh) - size + 1) :]
+    if total < size:  # shorter than one shingle: the whole text is the shingle
         combined = np.array([0], dtype=np.uint64)
-        for h in wh:
+        for h in carry:
             combined = combined * _MULT + h
-    else:
-        n = len(words) - size + 1
-        combined = np.zeros(n, dtype=np.uint64)
-        for k in range(size):
-            combined = combined * _MULT + wh[k : k + n]
-    folded = (combined >> np.uint64(32)) ^ (combined & np.uint64(0xFFFFFFFF))
-    return np.unique(folded.astype(np.uint32))
+        return np.unique(_fold(combined))
+    return np.unique(np.concatenate(parts)) if len(parts) > 1 else parts[0]
+
+
+def _fold(combined: np.ndarray) -> np.ndarray:
+    return ((combined >> np.uint64(32)) ^ (combined & np.uint64(0xFFFFFFFF))).astype(np.uint32)
 
 
 def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
@@ -149,7 +184,8 @@ def find_duplicates(
             permutations=template.permutations,
             scheme=template.scheme,
         )
-        mh.update_batch(sh)
+        for k in range(0, len(sh), _MINHASH_BATCH):  # bounded memory on very long texts
+            mh.update_batch(sh[k : k + _MINHASH_BATCH])
         best: tuple[float, int] | None = None  # (similarity, original); ties -> earliest
         for j in lsh.query(mh):
             sim = _jaccard(sh, shingles[j])

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "corpora"
+# Beside the repo, as in CI; NEWSDESK_CORPORA points elsewhere (e.g. from a git worktree).
+SHARED = Path(os.environ.get("NEWSDESK_CORPORA") or ROOT.parent / "shared" / "corpora")
 BBC_DIR = SHARED / "bbc"
 RSS_CSV = SHARED / "bbc_rss" / "bbc_news.csv"
+SEED_DIR = SHARED / "seed"
 SAMPLE_DIR = ROOT / "data" / "sample"
 
 
@@ -25,6 +28,13 @@ def rss_csv() -> Path:
     if not RSS_CSV.is_file():
         pytest.skip(f"real corpus not found at {RSS_CSV}")
     return RSS_CSV
+
+
+@pytest.fixture(scope="session")
+def seed_dir() -> Path:
+    if not SEED_DIR.is_dir():
+        pytest.skip(f"real corpus not found at {SEED_DIR}")
+    return SEED_DIR
 
 
 @pytest.fixture(scope="session")
