@@ -1,14 +1,21 @@
-"""Site boilerplate removal: known footer lines and lines repeated across a source.
+"""Site boilerplate removal: footer blocks, known footer lines, lines repeated across a source.
 
-Conservative by design — only *whole lines* are removed, never parts of a line:
+Conservative by design — only *whole lines* (and whole paragraphs) are removed, never parts
+of a line:
 
-1. Known footer/share/subscribe lines (:data:`FOOTER_PATTERNS`, case-insensitive,
-   whole line, at most ``max_chars`` long), wherever they stand alone in the body.
-2. Lines repeated verbatim (after whitespace collapsing) in many documents of one source:
-   a line is boilerplate when it occurs in at least ``max(min_docs, min_share * n)`` of the
-   ``n`` distinct documents of that source (documents with no source form one group).
-   Exact copies of a document count once, so duplicated articles do not erase themselves,
-   and lines longer than ``max_chars`` are never treated as repeated boilerplate.
+1. A footer block: a line that ends an article on scraped sites (:data:`END_MARKERS`:
+   "Source link", "Disclaimer:", "Leave a Comment", share/subscribe/follow lines, "Related
+   articles", a copyright line) ends the article — everything from it on is boilerplate.
+   Guards: real text must come before it, and the block (from the marker to the end) is
+   never more than ``footer_max_share`` of the body's characters, so a marker can only end
+   the article in its last part.
+2. Known footer/share/subscribe lines (:data:`FOOTER_PATTERNS`, case-insensitive, whole
+   line, at most ``max_chars`` long), wherever they stand alone in the body.
+3. Lines and paragraphs (blank-line separated blocks) of any length repeated verbatim
+   (after whitespace collapsing) in many documents of one source: one is boilerplate when
+   it occurs in at least ``max(min_docs, min_share * n)`` of the ``n`` distinct documents of
+   that source (documents with no source form one group). Exact copies of a document count
+   once, so duplicated articles do not erase themselves.
 
 The title is never touched, and repeated-line removal never empties a body (a one-line
 RSS summary shared by several items stays). Blank lines left around a removed line are
@@ -21,8 +28,17 @@ import hashlib
 import re
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
 
-__all__ = ["FOOTER_PATTERNS", "is_footer_line", "remove_boilerplate"]
+__all__ = [
+    "END_MARKERS",
+    "FOOTER_PATTERNS",
+    "Cleaned",
+    "clean_boilerplate",
+    "is_end_marker",
+    "is_footer_line",
+    "remove_boilerplate",
+]
 
 FOOTER_PATTERNS: tuple[str, ...] = (
     r"source\s*link",
@@ -41,14 +57,83 @@ FOOTER_PATTERNS: tuple[str, ...] = (
 )
 _FOOTER = re.compile(r"^\s*(?:" + "|".join(FOOTER_PATTERNS) + r")\s*$", re.IGNORECASE)
 
+# Lines after which a scraped article has ended (a subset of FOOTER_PATTERNS: "Read more",
+# "Click here" and "Advertisement" also stand inside articles, so they only go as lines).
+END_MARKERS: tuple[str, ...] = (
+    r"source\s*link",
+    r"disclaimer\s*:.*",
+    r"leave\s+a\s+(?:comment|reply)\.?",
+    r"share\s+(?:this|the)\s+(?:article|story|post|page)(?:\s+(?:on|via)\s+.{1,60})?[.!:]?",
+    r"share\s+on\s+(?:facebook|twitter|x|linkedin|whatsapp|email)",
+    r"follow\s+us\s+(?:on|at)\s+.{1,100}",
+    r"(?:copyright\s*)?(?:©|\(c\)|copyright)\s*.{0,150}all\s+rights\s+reserved\.?",
+    r"(?:subscribe|sign\s+up)\s+(?:to|for)\s+(?:our|the)\s+(?:free\s+|daily\s+|weekly\s+)?newsletters?\b.{0,80}",
+    r"(?:related|recommended)\s+(?:articles|stories|posts|content)\s*:?",
+)
+_END = re.compile(r"^\s*(?:" + "|".join(END_MARKERS) + r")\s*$", re.IGNORECASE | re.DOTALL)
+_DISCLAIMER = re.compile(r"^\s*disclaimer\s*:", re.IGNORECASE)
+_SPACE = re.compile(r"\s+")
+
 
 def is_footer_line(line: str, *, max_chars: int = 200) -> bool:
     """True when ``line`` as a whole is a known footer/share/subscribe line."""
     return len(line) <= max_chars and bool(_FOOTER.match(line))
 
 
+def is_end_marker(line: str, *, max_chars: int = 200) -> bool:
+    """True when ``line`` ends a scraped article ("Source link", "Disclaimer: ...", ...).
+
+    A "Disclaimer:" line may be of any length (the disclaimer itself often follows the
+    colon); the others are at most ``max_chars`` long.
+    """
+    if _DISCLAIMER.match(line):
+        return True
+    return len(line) <= max_chars and bool(_END.match(line))
+
+
 def _key(line: str) -> str:
-    return " ".join(line.split())
+    """Whitespace collapsed (no list of words: texts may be very long)."""
+    return _SPACE.sub(" ", line).strip(" ")
+
+
+@dataclass
+class Cleaned:
+    """What :func:`clean_boilerplate` did: texts and, per text, what went."""
+
+    texts: list[str]
+    lines: list[int]  # non-blank lines removed
+    chars: list[int]  # characters removed (len before - len after)
+    footer: list[str | None]  # the marker line that ended the article, if any
+
+
+def _footer_start(lines: list[str], *, max_share: float, max_chars: int) -> int | None:
+    """Index of the line that ends the article (a guarded end marker), or None."""
+    total = sum(len(line) + 1 for line in lines)
+    offset = 0
+    content_before = False
+    for i, line in enumerate(lines):
+        if (
+            content_before
+            and total - offset <= max_share * total
+            and is_end_marker(line, max_chars=max_chars)
+        ):
+            return i
+        if line.strip() and not is_footer_line(line, max_chars=max_chars):
+            content_before = True
+        offset += len(line) + 1
+    return None
+
+
+def _units(text: str) -> tuple[list[str], list[list[int]]]:
+    """Lines, and paragraphs as lists of line indexes (blank-line separated)."""
+    lines = text.split("\n")
+    paras: list[list[int]] = [[]]
+    for i, line in enumerate(lines):
+        if line.strip():
+            paras[-1].append(i)
+        elif paras[-1]:
+            paras.append([])
+    return lines, [p for p in paras if p]
 
 
 def remove_boilerplate(
@@ -60,64 +145,141 @@ def remove_boilerplate(
     min_docs: int = 3,
     min_share: float = 0.2,
     max_chars: int = 200,
+    footer_max_share: float = 0.5,
 ) -> tuple[list[str], list[int]]:
-    """Remove boilerplate lines from each text.
-
-    Args:
-        texts: document bodies (no title), paragraphs separated by newlines.
-        groups: one group key per text (the source; None for unknown).
-        footers: remove lines matching :data:`FOOTER_PATTERNS`.
-        repeated: remove lines repeated across many documents of a group.
-        min_docs: a repeated line must occur in at least this many distinct documents...
-        min_share: ...and in at least this share of the group's distinct documents.
-        max_chars: longer lines are never removed.
+    """Remove boilerplate from each text: :func:`clean_boilerplate` without the details.
 
     Returns:
-        ``(cleaned texts, number of lines removed per text)``.
+        ``(cleaned texts, number of non-blank lines removed per text)``.
 
     Example:
         >>> remove_boilerplate(["Real news.\\nShare this article"], [None])
         (['Real news.'], [1])
     """
-    repeated_lines: dict[Hashable, set[str]] = {}
-    if repeated:
-        seen: dict[Hashable, set[bytes]] = defaultdict(set)
-        line_docs: dict[Hashable, Counter[str]] = defaultdict(Counter)
-        for text, group in zip(texts, groups, strict=True):
-            digest = hashlib.blake2b(_key(text).encode(), digest_size=16).digest()
-            if digest in seen[group]:
-                continue
-            seen[group].add(digest)
-            keys = {_key(line) for line in text.split("\n")}
-            line_docs[group].update(k for k in keys if k and len(k) <= max_chars)
-        for group, counter in line_docs.items():
-            need = max(min_docs, min_share * len(seen[group]))
-            found = {k for k, n in counter.items() if n >= need}
-            if found:
-                repeated_lines[group] = found
-    out: list[str] = []
-    counts: list[int] = []
-    for text, group in zip(texts, groups, strict=True):
-        drop = repeated_lines.get(group, set())
+    done = clean_boilerplate(
+        texts,
+        groups,
+        footers=footers,
+        repeated=repeated,
+        min_docs=min_docs,
+        min_share=min_share,
+        max_chars=max_chars,
+        footer_max_share=footer_max_share,
+    )
+    return done.texts, done.lines
+
+
+def clean_boilerplate(
+    texts: Sequence[str],
+    groups: Sequence[Hashable],
+    *,
+    footers: bool = True,
+    repeated: bool = True,
+    min_docs: int = 3,
+    min_share: float = 0.2,
+    max_chars: int = 200,
+    footer_max_share: float = 0.5,
+) -> Cleaned:
+    """Remove footer blocks, footer lines and repeated lines/paragraphs from each text.
+
+    Args:
+        texts: document bodies (no title), paragraphs separated by newlines.
+        groups: one group key per text (the source; None for unknown).
+        footers: cut footer blocks and remove lines matching :data:`FOOTER_PATTERNS`.
+        repeated: remove lines and paragraphs repeated across many documents of a group.
+        min_docs: a repeated line must occur in at least this many distinct documents...
+        min_share: ...and in at least this share of the group's distinct documents.
+        max_chars: footer *lines* (not repeated lines) are at most this long.
+        footer_max_share: a footer block is at most this share of a body's characters.
+
+    Returns:
+        A :class:`Cleaned` with the texts and, per text, the lines and characters removed
+        and the marker that ended the article.
+
+    Example:
+        >>> clean_boilerplate(["News.\\n\\nSource link\\nMore footer"], [None]).texts
+        ['News.']
+    """
+    n = len(texts)
+    lines_of: list[list[str]] = []
+    cut_lines = [0] * n
+    marker: list[str | None] = [None] * n
+    for k, text in enumerate(texts):
         lines = text.split("\n")
-        if drop:
-            content = {
-                k
-                for k in map(_key, lines)
-                if k and not (footers and is_footer_line(k, max_chars=max_chars))
-            }
-            if content and content <= drop:
-                drop = set()  # never empty a document by repeated-line removal alone
-        kept: list[str] = []
-        removed = 0
-        for line in lines:
-            key = _key(line)
-            if key and ((footers and is_footer_line(key, max_chars=max_chars)) or key in drop):
-                removed += 1
-                continue
-            kept.append(line)
+        if footers:
+            start = _footer_start(lines, max_share=footer_max_share, max_chars=max_chars)
+            if start is not None:
+                marker[k] = _key(lines[start])[:80]
+                cut_lines[k] = sum(1 for line in lines[start:] if line.strip())
+                lines = lines[:start]
+        lines_of.append(lines)
+    repeated_keys = _repeated_keys(lines_of, groups, min_docs, min_share) if repeated else {}
+    out: list[str] = []
+    removed_lines: list[int] = []
+    chars: list[int] = []
+    for k, (text, group) in enumerate(zip(texts, groups, strict=True)):
+        lines = lines_of[k]
+        kept, removed = _drop_lines(
+            lines, repeated_keys.get(group, set()), footers=footers, max_chars=max_chars
+        )
+        removed += cut_lines[k]
         if removed:
             text = re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip("\n")
         out.append(text)
-        counts.append(removed)
-    return out, counts
+        removed_lines.append(removed)
+        chars.append(len(texts[k]) - len(text))
+    return Cleaned(out, removed_lines, chars, marker)
+
+
+def _repeated_keys(
+    lines_of: list[list[str]], groups: Sequence[Hashable], min_docs: int, min_share: float
+) -> dict[Hashable, set[str]]:
+    """Per group, the line and paragraph keys repeated in enough distinct documents."""
+    seen: dict[Hashable, set[bytes]] = defaultdict(set)
+    unit_docs: dict[Hashable, Counter[str]] = defaultdict(Counter)
+    for lines, group in zip(lines_of, groups, strict=True):
+        digest = hashlib.blake2b(digest_size=16)
+        for line in lines:
+            digest.update(_key(line).encode("utf-8", "surrogatepass") + b"\n")
+        if digest.digest() in seen[group]:
+            continue
+        seen[group].add(digest.digest())
+        keys = {_key(line) for line in lines}
+        for para in _units("\n".join(lines))[1]:
+            if len(para) > 1:
+                keys.add(_key(" ".join(lines[i] for i in para)))
+        keys.discard("")
+        unit_docs[group].update(keys)
+    found: dict[Hashable, set[str]] = {}
+    for group, counter in unit_docs.items():
+        need = max(min_docs, min_share * len(seen[group]))
+        keys = {k for k, c in counter.items() if c >= need}
+        if keys:
+            found[group] = keys
+    return found
+
+
+def _drop_lines(
+    lines: list[str], drop: set[str], *, footers: bool, max_chars: int
+) -> tuple[list[str], int]:
+    """Lines kept and the number of non-blank lines removed (footer lines, repeated units)."""
+    gone: set[int] = set()
+    if drop:
+        for para in _units("\n".join(lines))[1]:
+            if len(para) > 1 and _key(" ".join(lines[i] for i in para)) in drop:
+                gone.update(para)
+        gone.update(i for i, line in enumerate(lines) if line.strip() and _key(line) in drop)
+        content = {
+            i
+            for i, line in enumerate(lines)
+            if line.strip() and not (footers and is_footer_line(line, max_chars=max_chars))
+        }
+        if content and content <= gone:
+            gone = set()  # never empty a document by repeated-line removal alone
+    if footers:
+        gone.update(
+            i
+            for i, line in enumerate(lines)
+            if line.strip() and is_footer_line(_key(line), max_chars=max_chars)
+        )
+    return [line for i, line in enumerate(lines) if i not in gone], len(gone)

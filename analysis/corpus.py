@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from analysis._boilerplate import remove_boilerplate
+from analysis._boilerplate import clean_boilerplate
 from analysis._collect import FolderMode, collect
 from analysis._dates import parse_dates
 from analysis._dedup import find_duplicates
@@ -59,6 +59,7 @@ REPORT_COLUMNS = [
     "similarity",
     "unparsed_date",
     "boilerplate_lines",
+    "boilerplate_chars",
 ]
 _STR = pd.StringDtype()
 _log = logging.getLogger(__name__)
@@ -76,8 +77,9 @@ class LoadReport(dict):
             "unsupported extension", "sidecar", "documentation file", "hidden file",
             "hidden folder", "excluded", ...), ``detail``, ``encoding`` (as decoded),
             ``doc_id``, ``duplicate_of``, ``duplicate_kind``, ``similarity``,
-            ``unparsed_date`` (the raw value when a date could not be parsed) and
-            ``boilerplate_lines``.
+            ``unparsed_date`` (the raw value when a date could not be parsed),
+            ``boilerplate_lines`` and ``boilerplate_chars`` (what boilerplate removal took
+            from the body; ``detail`` names the footer marker that ended the article).
         root: the loaded path.
         fingerprint: hash of the sorted ``doc_id`` values of the returned rows.
         seconds: load time.
@@ -140,6 +142,10 @@ class LoadReport(dict):
             "skipped_by_reason": {str(k): int(v) for k, v in skipped.items()},
             "unparseable_dates": int(f["unparsed_date"].notna().sum()),
             "boilerplate_lines": int(f["boilerplate_lines"].sum()),
+            "boilerplate_chars": int(f["boilerplate_chars"].sum()),
+            "footer_blocks": int(
+                f["detail"].str.contains("footer from ", regex=False).fillna(False).sum()
+            ),
             "documents_with_boilerplate": int((f["boilerplate_lines"] > 0).sum()),
         }
 
@@ -223,6 +229,7 @@ def load_corpus(
     repeated_min_docs: int = 3,
     repeated_min_share: float = 0.2,
     boilerplate_max_chars: int = 200,
+    footer_max_share: float = 0.5,
     near_duplicates: bool = True,
     near_threshold: float = 0.8,
     shingle_size: int = 5,
@@ -291,10 +298,13 @@ def load_corpus(
         sidecar: a sidecar file path; None auto-detects; False disables sidecars.
         encoding: force one encoding (files that fail it are skipped as "decode failure").
         unescape_entities: decode HTML character references in text and table fields.
-        boilerplate: remove footer lines and lines repeated across a source's documents.
+        boilerplate: remove footer blocks (from a "Source link"/"Disclaimer:"/"Leave a
+            Comment"... line near the end on), footer lines, and lines and paragraphs of any
+            length repeated across a source's documents (see :mod:`analysis._boilerplate`).
         repeated_min_docs: a repeated line must occur in at least this many documents...
         repeated_min_share: ...and in this share of the source's documents.
-        boilerplate_max_chars: longer lines are never treated as boilerplate.
+        boilerplate_max_chars: footer *lines* ("Share this article") are at most this long.
+        footer_max_share: a footer block is never more than this share of a body.
         near_duplicates: also detect near-duplicates (exact ones are always flagged).
         near_threshold: Jaccard similarity of word shingles for a near-duplicate.
         shingle_size: words per shingle.
@@ -340,6 +350,10 @@ def load_corpus(
     ):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise CorpusError(f"load_corpus(): {name}={value!r}; expected an integer >= 1")
+    if not 0 <= footer_max_share <= 1:
+        raise CorpusError(
+            f"load_corpus(): footer_max_share={footer_max_share!r}; expected 0 <= x <= 1"
+        )
     if not 0 <= repeated_min_share <= 1:
         raise CorpusError(
             f"load_corpus(): repeated_min_share={repeated_min_share!r}; expected 0 <= x <= 1"
@@ -370,16 +384,17 @@ def load_corpus(
 
     titles = [d.title for d in docs]
     texts = [d.text for d in docs]
-    if boilerplate:
-        texts, bp_counts = remove_boilerplate(
-            texts,
-            [d.source for d in docs],
-            min_docs=repeated_min_docs,
-            min_share=repeated_min_share,
-            max_chars=boilerplate_max_chars,
-        )
-    else:
-        bp_counts = [0] * len(docs)
+    cleaned = clean_boilerplate(
+        texts,
+        [d.source for d in docs],
+        footers=boilerplate,
+        repeated=boilerplate,
+        min_docs=repeated_min_docs,
+        min_share=repeated_min_share,
+        max_chars=boilerplate_max_chars,
+        footer_max_share=footer_max_share,
+    )
+    texts, bp_counts = cleaned.texts, cleaned.lines
     published, bad_dates = parse_dates(d.published for d in docs)
     full = [f"{t}\n\n{x}" if t else x for t, x in zip(titles, texts, strict=True)]
     dup_of, kinds, sims = find_duplicates(
@@ -422,7 +437,11 @@ def load_corpus(
             similarity=sims[k],
             unparsed_date=str(docs[k].published) if bad_dates[k] else None,
             boilerplate_lines=bp_counts[k],
+            boilerplate_chars=cleaned.chars[k],
         )
+        if cleaned.footer[k]:
+            note = f"footer from {cleaned.footer[k]!r} on removed"
+            report[i]["detail"] = "; ".join(filter(None, [report[i].get("detail"), note]))
     if drop_duplicates:
         df = df[~df["is_duplicate"]].reset_index(drop=True)
 
@@ -446,6 +465,7 @@ def load_corpus(
                 "repeated_min_docs": repeated_min_docs,
                 "repeated_min_share": repeated_min_share,
                 "boilerplate_max_chars": boilerplate_max_chars,
+                "footer_max_share": footer_max_share,
                 "near_duplicates": near_duplicates,
                 "near_threshold": near_threshold,
                 "shingle_size": shingle_size,
@@ -470,7 +490,7 @@ def _report_frame(report: list[dict[str, Any]]) -> pd.DataFrame:
             frame[col] = pd.array(frame[col].tolist(), dtype="Int64")
         elif col == "similarity":
             frame[col] = pd.array(frame[col].tolist(), dtype="Float64")
-        elif col == "boilerplate_lines":
+        elif col in ("boilerplate_lines", "boilerplate_chars"):
             frame[col] = frame[col].fillna(0).astype("int64")
         else:
             frame[col] = pd.array(
