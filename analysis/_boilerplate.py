@@ -124,16 +124,15 @@ def _footer_start(lines: list[str], *, max_share: float, max_chars: int) -> int 
     return None
 
 
-def _units(text: str) -> tuple[list[str], list[list[int]]]:
-    """Lines, and paragraphs as lists of line indexes (blank-line separated)."""
-    lines = text.split("\n")
+def _paragraphs(lines: list[str]) -> list[list[int]]:
+    """Paragraphs (blank-line separated blocks) as lists of line indexes."""
     paras: list[list[int]] = [[]]
     for i, line in enumerate(lines):
         if line.strip():
             paras[-1].append(i)
         elif paras[-1]:
             paras.append([])
-    return lines, [p for p in paras if p]
+    return [p for p in paras if p]
 
 
 def remove_boilerplate(
@@ -245,7 +244,7 @@ def _repeated_keys(
             continue
         seen[group].add(digest.digest())
         keys = {_key(line) for line in lines}
-        for para in _units("\n".join(lines))[1]:
+        for para in _paragraphs(lines):
             if len(para) > 1:
                 keys.add(_key(" ".join(lines[i] for i in para)))
         keys.discard("")
@@ -265,7 +264,7 @@ def _drop_lines(
     """Lines kept and the number of non-blank lines removed (footer lines, repeated units)."""
     gone: set[int] = set()
     if drop:
-        for para in _units("\n".join(lines))[1]:
+        for para in _paragraphs(lines):
             if len(para) > 1 and _key(" ".join(lines[i] for i in para)) in drop:
                 gone.update(para)
         gone.update(i for i, line in enumerate(lines) if line.strip() and _key(line) in drop)

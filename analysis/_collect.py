@@ -6,7 +6,7 @@ sorted relative-path order, for :func:`analysis.corpus.load_corpus` to finish.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
@@ -23,15 +23,32 @@ from analysis._readers import (
     read_html_file,
     read_text_file,
 )
-from analysis._records import RawDoc, Skip
+from analysis._records import FIELDS, RawDoc, Skip
 from analysis._sidecar import Sidecar, read_sidecar
 from analysis._tables import read_csv_file, read_frame, read_json_file, read_parquet_file
 from analysis._walk import Entry, classify, walk_inputs
 from analysis.errors import CorpusError
 
-__all__ = ["FolderMode", "collect"]
+__all__ = ["ERROR_REASONS", "FolderMode", "collect"]
 
 FolderMode = Literal["category", "source", "source/category", "ignore"]
+
+# Skip reasons that mean "this input is broken" (strict=True raises on them); the others
+# ("empty", "no text", "no rows", "hidden file", "sidecar", ...) are expected in a corpus.
+ERROR_REASONS = frozenset(
+    {
+        "unreadable",
+        "binary",
+        "decode failure",
+        "malformed CSV",
+        "malformed CSV row",
+        "malformed JSON",
+        "malformed JSON line",
+        "no text column",
+        "missing column",
+        "bad sidecar",
+    }
+)
 
 
 def _folder_fields(rel: str, mode: FolderMode | Callable[..., Any]) -> dict[str, str | None]:
@@ -77,6 +94,59 @@ def _fmt(rel: str) -> str:
     return ext or ""
 
 
+def _read_safely(items: Iterable, entry: Entry) -> Iterator[RawDoc | Skip]:
+    """Every item a reader gives; an error ends the file as a Skip naming it and the row.
+
+    One bad file never aborts the load: a reader's CorpusError (no text column, a missing
+    explicit column) or any other exception becomes a skipped entry with the reason; a
+    file that yields nothing at all (a header without rows, ``[]``) is "no rows".
+    """
+    fmt = _fmt(entry.rel)
+    last_row: int | None = None
+    n = 0
+    try:
+        for item in items:
+            n += 1
+            last_row = item.row if item.row is not None else last_row
+            yield item
+    except CorpusError as exc:
+        reason = getattr(exc, "reason", "unreadable")
+        row = None if last_row is None else last_row + 1
+        yield Skip(entry.rel, row, fmt, reason, str(exc).removeprefix("load_corpus(): "))
+        return
+    except Exception as exc:  # any failure is this file's, reported with it
+        row = None if last_row is None else last_row + 1
+        where = f" after row {last_row}" if last_row is not None else ""
+        yield Skip(entry.rel, row, fmt, "unreadable", f"{type(exc).__name__}{where}: {exc}")
+        return
+    if n == 0:
+        yield Skip(entry.rel, None, fmt, "no rows", "the file holds no records")
+
+
+def _read_sidecars(
+    entries: list[Entry], sidecars: list[Sidecar], *, sidecar: Any, sidecar_auto: bool
+) -> None:
+    """Parse auto-detected sidecars; a broken one is skipped ("bad sidecar"), and a file
+    named like a sidecar without a file-name column is read as data instead."""
+    for e in entries:
+        if e.kind != "sidecar" or any(sc.file == e.rel for sc in sidecars):
+            continue
+        if not sidecar_auto:
+            e.detail = f"metadata sidecar not used (sidecar={sidecar!r})"
+            continue
+        folder = PurePosixPath(e.rel).parent.as_posix()
+        try:
+            sidecars.append(read_sidecar(e.abspath.read_bytes(), file=e.rel, folder=folder))
+        except (CorpusError, OSError, ValueError) as exc:
+            reason = getattr(exc, "reason", "bad sidecar")
+            message = str(exc).removeprefix("load_corpus(): ")
+            if reason == "no key column":
+                e.kind, e.reason = "document", ""
+                e.detail = "; ".join(filter(None, [e.detail, "named like a sidecar; read as data"]))
+            else:
+                e.kind, e.reason, e.detail = "skip", "bad sidecar", message
+
+
 def collect(
     path: Any,
     root: Path,
@@ -92,11 +162,22 @@ def collect(
     exclude: Iterable[str],
     recursive: bool,
     progress: bool,
+    strict: bool = False,
 ) -> tuple[list[RawDoc], list[dict[str, Any]], list[int]]:
-    """Read all inputs. Returns ``(docs, report records, report index of each doc)``."""
+    """Read all inputs. Returns ``(docs, report records, report index of each doc)``.
+
+    With ``strict``, the first broken input (a skip reason in :data:`ERROR_REASONS`)
+    raises CorpusError naming it.
+    """
     from tqdm.auto import tqdm
 
     exclude = list(exclude)
+    unknown = set(columns or {}) - set(FIELDS)
+    if unknown:
+        raise CorpusError(
+            f"load_corpus(): columns= has unknown field(s) {sorted(unknown)}; "
+            f"valid fields are {list(FIELDS)}"
+        )
     sidecar_auto = sidecar is None or sidecar is True
     if frame is not None:
         base = root
@@ -132,13 +213,7 @@ def collect(
         for e in entries:
             if e.abspath.resolve() == sc_path.resolve():
                 e.kind, e.reason, explicit.file = "sidecar", "sidecar", e.rel
-    for e in entries:
-        if e.kind == "sidecar" and not any(sc.file == e.rel for sc in sidecars):
-            if sidecar_auto:
-                folder = PurePosixPath(e.rel).parent.as_posix()
-                sidecars.append(read_sidecar(e.abspath.read_bytes(), file=e.rel, folder=folder))
-            else:
-                e.detail = f"metadata sidecar not used (sidecar={sidecar!r})"
+    _read_sidecars(entries, sidecars, sidecar=sidecar, sidecar_auto=sidecar_auto)
     if frame is None and root.is_file():
         entries = [e for e in entries if e.kind == "document"]  # neighbours are not inputs
     # An explicit sidecar is the only one; auto-detected ones: the deepest folder's wins.
@@ -156,6 +231,11 @@ def collect(
     with tqdm(total=len(to_read), desc="loading corpus", unit="file", disable=not progress) as bar:
         for e in entries:
             if e.kind != "document":
+                if strict and e.reason in ERROR_REASONS:
+                    raise CorpusError(
+                        f"load_corpus(): {e.rel}: {e.reason} ({e.detail}); "
+                        "strict=True stops at the first broken input"
+                    )
                 report.append(
                     {
                         "path": e.rel,
@@ -171,10 +251,13 @@ def collect(
                     report[-1]["_sidecar"] = e.rel
                 continue
             folder_vals = _folder_fields(e.rel, folders)
-            items = (
-                read_frame(frame, e.rel, columns=columns, unescape=unescape)
-                if frame is not None
-                else _read_entry(e, columns=columns, encoding=encoding, unescape=unescape)
+            items = _read_safely(
+                (
+                    read_frame(frame, e.rel, columns=columns, unescape=unescape)
+                    if frame is not None
+                    else _read_entry(e, columns=columns, encoding=encoding, unescape=unescape)
+                ),
+                e,
             )
             for item in items:
                 row_path = item.file if item.row is None else f"{item.file}:row {item.row}"
@@ -186,9 +269,16 @@ def collect(
                     "encoding": item.encoding,
                 }
                 if isinstance(item, Skip):
-                    rec.update(status="skipped", reason=item.reason, detail=item.detail)
+                    detail = "; ".join(filter(None, [e.detail, item.detail]))
+                    rec.update(status="skipped", reason=item.reason, detail=detail)
                     report.append(rec)
+                    if strict and item.reason in ERROR_REASONS:
+                        raise CorpusError(
+                            f"load_corpus(): {row_path}: {item.reason} ({detail}); "
+                            "strict=True stops at the first broken input"
+                        )
                     continue
+                rec["detail"] = "; ".join(filter(None, [e.detail, item.note])) or None
                 if item.row is None:
                     for sc in sidecars:
                         meta = sc.lookup(item.file, by_name)

@@ -22,6 +22,7 @@ __all__ = [
     "decode_bytes",
     "detect_file_encoding",
     "looks_binary",
+    "sniff_encoding",
     "unescape_entities",
 ]
 
@@ -104,6 +105,38 @@ def _bom_encoding(data: bytes) -> str | None:
     return None
 
 
+def _utf16_guess(data: bytes) -> str | None:
+    """UTF-16 without a BOM: mostly-Latin text has a NUL in every other byte.
+
+    "utf_16_le" when the odd bytes are nearly all NUL and the even ones are not (and the
+    sample decodes), "utf_16_be" for the mirror image; else None.
+    """
+    sample = data[: 1 << 16]
+    sample = sample[: len(sample) - len(sample) % 2]
+    half = len(sample) // 2
+    if half < 2:
+        return None
+    even_nul = sample[0::2].count(0) / half
+    odd_nul = sample[1::2].count(0) / half
+    for enc, hi, lo in (("utf_16_le", odd_nul, even_nul), ("utf_16_be", even_nul, odd_nul)):
+        if hi >= 0.6 and lo <= 0.05:
+            try:
+                sample.decode(enc)
+            except UnicodeDecodeError:
+                # a sample may end inside a surrogate pair; that is still UTF-16
+                try:
+                    sample[:-2].decode(enc)
+                except UnicodeDecodeError:
+                    return None
+            return enc
+    return None
+
+
+def sniff_encoding(data: bytes) -> str | None:
+    """The encoding a file's first bytes prove: a BOM, or BOM-less UTF-16; else None."""
+    return _bom_encoding(data) or _utf16_guess(data)
+
+
 def looks_binary(data: bytes, encoding: str | None = None) -> bool:
     """NUL bytes (outside UTF-16/32) or many control characters mean "not text"."""
     head = data[:65536]
@@ -126,6 +159,9 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str]:
     if bom:
         text = data.decode(bom)
         return text.lstrip("\ufeff"), bom
+    utf16 = _utf16_guess(data)
+    if utf16:
+        return data.decode(utf16, errors="replace"), utf16
     try:
         return data.decode("utf-8"), "utf_8"
     except UnicodeDecodeError:
@@ -140,8 +176,8 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str]:
 def detect_file_encoding(path: Path, encoding: str | None = None) -> str:
     """The encoding of a (possibly large) file, read in chunks; raises DecodeError."""
     with path.open("rb") as fh:
-        head = fh.read(4)
-        bom = _bom_encoding(head)
+        head = fh.read(1 << 16)
+        bom = sniff_encoding(head)
         if encoding is None and bom:
             return bom
         enc = encoding or "utf-8"

@@ -35,17 +35,31 @@ _NUM_PERM = 128
 _SEED = 1
 _MULT = np.uint64(0x9E3779B97F4A7C15)
 _SPACE = re.compile(r"\s+")  # the same characters as str.split()'s whitespace
-_CHUNK_CHARS = 1 << 20  # long texts are hashed this many characters at a time
-_MINHASH_BATCH = 1 << 15  # hashes per MinHash update: batch x 128 permutations x 8 bytes
+_CHUNK_CHARS = 1 << 18  # long texts are hashed this many characters at a time
+_MINHASH_BATCH = 1 << 12  # hashes per MinHash update: batch x 128 permutations x 8 bytes
 
 
 def normalise_for_dedup(text: str) -> str:
     """Casefold and collapse whitespace: the key of exact-duplicate detection.
 
-    Same result as ``" ".join(text.casefold().split())`` without a list of every word
-    (a 100 MB text would need gigabytes for it).
+    Same result as ``" ".join(text.casefold().split())``, done in pieces cut at
+    whitespace so that a very long text never needs a list of all its words (a 100 MB
+    text would need gigabytes for it).
     """
-    return _SPACE.sub(" ", text.casefold()).strip(" ")
+    if len(text) <= _CHUNK_CHARS:
+        return " ".join(text.casefold().split())
+    pieces = []
+    start, n = 0, len(text)
+    while start < n:
+        cut = n
+        if start + _CHUNK_CHARS < n:
+            m = _SPACE.search(text, start + _CHUNK_CHARS)
+            cut = m.start() if m else n
+        piece = " ".join(text[start:cut].casefold().split())
+        if piece:
+            pieces.append(piece)
+        start = cut
+    return " ".join(pieces)
 
 
 def _word_chunks(normalised: str) -> Iterator[list[str]]:

@@ -23,6 +23,7 @@ from analysis._decode import (
     _norm_name,
     decode_bytes,
     looks_binary,
+    sniff_encoding,
     unescape_entities,
 )
 from analysis._records import RawDoc, Skip, _clean_lines, _text_value
@@ -57,7 +58,7 @@ def read_text_file(
     if not data.strip():
         yield Skip(file, None, "txt", "empty", f"{len(data)} bytes, no text")
         return
-    if looks_binary(data, _bom_encoding(data)):
+    if looks_binary(data, sniff_encoding(data)):
         yield Skip(file, None, "txt", "binary", "NUL bytes or control characters")
         return
     try:
@@ -65,6 +66,7 @@ def read_text_file(
     except DecodeError as exc:
         yield Skip(file, None, "txt", "decode failure", str(exc))
         return
+    del data  # keep memory near the size of the text on very large files
     if unescape:
         text = unescape_entities(text)
     text = _clean_lines(text)
@@ -90,7 +92,7 @@ def read_html_file(path: Path, file: str, *, encoding: str | None) -> Iterator[R
     if not data.strip():
         yield Skip(file, None, "html", "empty", f"{len(data)} bytes, no text")
         return
-    if looks_binary(data, _bom_encoding(data)):
+    if looks_binary(data, sniff_encoding(data)):
         yield Skip(file, None, "html", "binary", "NUL bytes or control characters")
         return
     if encoding is None and _bom_encoding(data) is None:

@@ -75,6 +75,7 @@ class RawDoc:
     url: str | None = None
     source: str | None = None
     category: str | None = None
+    note: str | None = None  # for the load report's ``detail`` (e.g. a value decoded)
 
 
 @dataclass
@@ -89,10 +90,24 @@ class Skip:
     encoding: str | None = None
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _decode_binary(value: bytes | bytearray | memoryview) -> tuple[str, str]:
+    """Text stored as bytes (a Parquet ``binary`` column): decoded like a file."""
+    from analysis._decode import decode_bytes
+
+    return decode_bytes(bytes(value))
+
+
 def _scalar(value: Any) -> Any:
     """Flatten JSON/Parquet values: {"name": ...} -> name, lists -> joined, NaN -> None."""
     if value is None:
         return None
+    if isinstance(value, bytes | bytearray | memoryview):
+        return _decode_binary(value)[0]
+    if isinstance(value, str) and _SURROGATE.search(value):
+        return _SURROGATE.sub("\ufffd", value)  # lone surrogates (JSON "\ud800") cannot be stored
     if isinstance(value, Mapping):
         for key in ("name", "title", "id", "value"):
             if value.get(key) not in (None, ""):
@@ -148,10 +163,12 @@ def resolve_columns(
             elif want in names:
                 mapping[field] = [want]
             else:
-                raise CorpusError(
+                err = CorpusError(
                     f"load_corpus(): columns={{{field!r}: {want!r}}} but {file} has no column "
                     f"{want!r}; its columns are {names}"
                 )
+                err.reason = "missing column"  # type: ignore[attr-defined]
+                raise err
             continue
         found = [by_norm[v] for v in COLUMN_VARIANTS[field] if v in by_norm]
         # url and text may come from several columns: per row, the first non-empty one wins.
@@ -160,11 +177,26 @@ def resolve_columns(
 
 
 def no_text_error(file: str, names: list[str]) -> CorpusError:
-    return CorpusError(
+    """The error for a table without a text column; ``.reason`` is its load-report reason."""
+    err = CorpusError(
         f"load_corpus(): {file} has no text column; columns found: {names}; expected one of "
         f"{list(COLUMN_VARIANTS['text'])} (any case, '_'/'-'/space ignored), or name it with "
         f"columns={{'text': '<column>'}}"
     )
+    err.reason = "no text column"  # type: ignore[attr-defined]
+    return err
+
+
+def binary_note(record: Mapping[str, Any], columns: list[str]) -> str | None:
+    """A note naming the columns of ``record`` whose values were bytes (decoded as text)."""
+    notes = []
+    for col in columns:
+        value = record.get(col)
+        if isinstance(value, bytes | bytearray | memoryview):
+            notes.append(f"{col!r} as {_decode_binary(value)[1]}")
+        elif isinstance(value, str) and _SURROGATE.search(value):
+            notes.append(f"{col!r}: lone surrogate escapes replaced with U+FFFD")
+    return ("binary text decoded: " + ", ".join(notes)) if notes else None
 
 
 def record_to_doc(
@@ -176,8 +208,12 @@ def record_to_doc(
     fmt: str,
     encoding: str | None,
     unescape: bool,
+    note: str | None = None,
 ) -> RawDoc | Skip:
-    """One table row/JSON record -> RawDoc, or Skip("no text") when its text is empty."""
+    """One table row/JSON record -> RawDoc, or Skip("no text") when its text is empty.
+
+    ``note`` (e.g. "duplicate column names") goes to the load report with the row.
+    """
 
     def first(field: str, *, sep: str = ", ") -> Any:
         for col in mapping[field]:
@@ -212,12 +248,19 @@ def record_to_doc(
         url=url,
         source=first("source"),
         category=first("category"),
+        note="; ".join(
+            filter(None, [note, binary_note(record, [c for cs in mapping.values() for c in cs])])
+        )
+        or None,
     )
 
 
 def _clean_lines(text: str) -> str:
-    lines = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-    return "\n".join(lines).strip("\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if re.search(r"[^\S\n](?:\n|$)", text):  # whitespace at a line end
+        text = "\n".join([line.rstrip() for line in text.split("\n")])
+    return text.strip("\n")
 
 
 def _one_line(title: str) -> str:

@@ -42,6 +42,7 @@ class Sidecar:
     folder: str
     rows: dict[str, dict[str, Any]]
     used: set[str] = field(default_factory=set)
+    duplicates: list[str] = field(default_factory=list)  # keys on several rows (first kept)
 
     def lookup(self, rel: str, by_name: Mapping[str, list[str]]) -> dict[str, Any] | None:
         """Metadata for the document at ``rel`` (posix path relative to the load root)."""
@@ -62,7 +63,20 @@ class Sidecar:
 
     def detail(self) -> str:
         unmatched = len(self.rows) - len(self.used)
-        return f"metadata sidecar: {len(self.rows)} rows, {len(self.used)} matched, {unmatched} unmatched"
+        text = (
+            f"metadata sidecar: {len(self.rows)} rows, {len(self.used)} matched, "
+            f"{unmatched} unmatched"
+        )
+        if self.duplicates:
+            shown = ", ".join(self.duplicates[:5]) + (", ..." if len(self.duplicates) > 5 else "")
+            text += f"; {len(self.duplicates)} duplicate keys, first row used: {shown}"
+        return text
+
+
+def _error(message: str, reason: str) -> CorpusError:
+    err = CorpusError(message)
+    err.reason = reason  # type: ignore[attr-defined]
+    return err
 
 
 def _records(data: bytes, file: str) -> list[dict[str, Any]]:
@@ -71,16 +85,27 @@ def _records(data: bytes, file: str) -> list[dict[str, Any]]:
         try:
             obj = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise CorpusError(f"load_corpus(): sidecar {file} is not valid JSON: {exc}") from exc
+            raise _error(
+                f"load_corpus(): sidecar {file} is not valid JSON: {exc}", "bad sidecar"
+            ) from exc
         if isinstance(obj, dict) and all(isinstance(v, dict) for v in obj.values()):
             return [{"file": k, **v} for k, v in obj.items()]  # {"a.txt": {...}, ...}
         if isinstance(obj, list):
             return [r for r in obj if isinstance(r, dict)]
-        raise CorpusError(
+        raise _error(
             f"load_corpus(): sidecar {file} must hold a list of records or "
-            '{"<file name>": {...}}; got ' + type(obj).__name__
+            '{"<file name>": {...}}; got ' + type(obj).__name__,
+            "bad sidecar",
         )
-    return list(csv.DictReader(io.StringIO(text)))
+    from analysis._tables import _delimiter
+
+    first = text.lstrip("\ufeff").partition("\n")[0]
+    try:
+        return list(csv.DictReader(io.StringIO(text), delimiter=_delimiter(first, ".csv")))
+    except csv.Error as exc:
+        raise _error(
+            f"load_corpus(): sidecar {file} is not valid CSV: {exc}", "bad sidecar"
+        ) from exc
 
 
 def read_sidecar(data: bytes, *, file: str, folder: str) -> Sidecar:
@@ -92,12 +117,14 @@ def read_sidecar(data: bytes, *, file: str, folder: str) -> Sidecar:
     by_norm = {normalise_column(n): n for n in reversed(names)}
     key_col = next((by_norm[k] for k in _KEY_COLUMNS if k in by_norm), None)
     if key_col is None:
-        raise CorpusError(
+        raise _error(
             f"load_corpus(): sidecar {file} has no file-name column; columns found: {names}; "
-            f"expected one of {list(_KEY_COLUMNS)}"
+            f"expected one of {list(_KEY_COLUMNS)}",
+            "no key column",
         )
     mapping = resolve_columns([n for n in names if n != key_col], None, file=file)
     rows: dict[str, dict[str, Any]] = {}
+    duplicates: list[str] = []
     for r in records:
         key = _text_value(r.get(key_col))
         if not key:
@@ -111,5 +138,10 @@ def read_sidecar(data: bytes, *, file: str, folder: str) -> Sidecar:
                 if value is not None:
                     meta[fld] = value
                     break
-        rows[str(PurePosixPath(key.replace("\\", "/")))] = meta
-    return Sidecar(file=file, folder=folder, rows=rows)
+        key = str(PurePosixPath(key.replace("\\", "/")))
+        if key in rows:
+            if key not in duplicates:
+                duplicates.append(key)
+            continue  # the first row of a key is used; the report names the duplicates
+        rows[key] = meta
+    return Sidecar(file=file, folder=folder, rows=rows, duplicates=duplicates)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -16,10 +17,10 @@ from typing import Any
 
 from analysis._decode import (
     DecodeError,
-    _bom_encoding,
     decode_bytes,
     detect_file_encoding,
     looks_binary,
+    sniff_encoding,
 )
 from analysis._records import RawDoc, Skip, no_text_error, record_to_doc, resolve_columns
 
@@ -32,6 +33,31 @@ def _delimiter(header_line: str, ext: str) -> str:
     counts = {d: header_line.count(d) for d in (",", ";", "\t", "|")}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","
+
+
+_ESCAPED = re.compile("[\udc80-\udcff]")
+
+
+def _unique_names(names: list[str]) -> tuple[list[str], str | None]:
+    """Header names made unique ("text", "text (2)"), and a note when some repeated."""
+    seen: dict[str, int] = {}
+    out = []
+    for n in names:
+        seen[n] = seen.get(n, 0) + 1
+        out.append(n if seen[n] == 1 else f"{n} ({seen[n]})")
+    dups = [n for n, k in seen.items() if k > 1]
+    if not dups:
+        return out, None
+    return out, f"duplicate column names {dups}: the first of each is used"
+
+
+def _undecodable(fields: list[str], enc: str) -> tuple[list[str], str | None]:
+    """Fields with bytes the encoding does not define (surrogate-escaped) -> U+FFFD + note."""
+    bad = sorted({f"0x{ord(c) - 0xDC00:02x}" for f in fields for c in _ESCAPED.findall(f)})
+    if not bad:
+        return fields, None
+    fields = [_ESCAPED.sub("\ufffd", f) for f in fields]
+    return fields, f"byte(s) {', '.join(bad)} not valid {enc}: replaced with U+FFFD"
 
 
 def read_csv_file(
@@ -50,7 +76,7 @@ def read_csv_file(
             return
         with path.open("rb") as fh:
             head = fh.read(65536)
-        if looks_binary(head, _bom_encoding(head)):
+        if looks_binary(head, sniff_encoding(head)):
             yield Skip(file, None, fmt, "binary", "NUL bytes or control characters")
             return
         enc = detect_file_encoding(path, encoding)
@@ -61,7 +87,10 @@ def read_csv_file(
         yield Skip(file, None, fmt, "unreadable", str(exc))
         return
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-    with path.open("r", encoding=enc, newline="", errors="strict") as fh:
+    # Detection reads the first MB only: a byte further on that the encoding does not define
+    # is kept as a surrogate escape and replaced in its row (with a note), never fatal.
+    errors = "replace" if enc.startswith(("utf_16", "utf_32")) else "surrogateescape"
+    with path.open("r", encoding=enc, newline="", errors=errors) as fh:
         first_line = fh.readline()
         fh.seek(0)
         reader = csv.reader(fh, delimiter=_delimiter(first_line, path.suffix.lower()))
@@ -73,7 +102,7 @@ def read_csv_file(
         if not header or not any(h.strip() for h in header):
             yield Skip(file, None, fmt, "empty", "no header line", enc)
             return
-        names = [h.strip() for h in header]
+        names, dup_note = _unique_names([h.strip().lstrip("\ufeff") for h in header])
         mapping = resolve_columns(names, columns, file=file)
         if not mapping["text"]:
             raise no_text_error(file, names)
@@ -100,22 +129,39 @@ def read_csv_file(
                     enc,
                 )
                 continue
+            fields, bad_bytes = _undecodable(fields, enc)
             record = dict(zip(names, fields, strict=True))
+            note = "; ".join(filter(None, [dup_note, bad_bytes])) or None
             yield record_to_doc(
-                record, mapping, file=file, row=row, fmt=fmt, encoding=enc, unescape=unescape
+                record,
+                mapping,
+                file=file,
+                row=row,
+                fmt=fmt,
+                encoding=enc,
+                unescape=unescape,
+                note=note,
             )
 
 
-def _records_from_json(obj: Any) -> list[Any] | None:
-    """A JSON document's records: a list, a dict holding one list of objects, or one object."""
+def _records_from_json(obj: Any) -> list[Any] | str:
+    """A JSON document's records: a list, a dict holding one list of objects, or one object.
+
+    Anything else is a str saying why it is not records.
+    """
     if isinstance(obj, list):
         return obj
     if isinstance(obj, dict):
-        lists = [v for v in obj.values() if isinstance(v, list) and v and isinstance(v[0], dict)]
+        lists = [k for k, v in obj.items() if isinstance(v, list) and v and isinstance(v[0], dict)]
         if len(lists) == 1:
-            return lists[0]
+            return obj[lists[0]]
+        if len(lists) > 1:
+            return (
+                f"an object holding {len(lists)} lists of records {lists[:5]}; expected one "
+                "(or name the file's records in a list of its own)"
+            )
         return [obj]
-    return None
+    return f"not a list or object of records but a {type(obj).__name__}"
 
 
 def read_json_file(
@@ -137,7 +183,7 @@ def read_json_file(
     if not data.strip():
         yield Skip(file, None, fmt, "empty", f"{len(data)} bytes, no text")
         return
-    if looks_binary(data, _bom_encoding(data)):
+    if looks_binary(data, sniff_encoding(data)):
         yield Skip(file, None, fmt, "binary", "NUL bytes or control characters")
         return
     try:
@@ -154,8 +200,8 @@ def read_json_file(
         except json.JSONDecodeError as exc:
             yield Skip(file, None, fmt, "malformed JSON", str(exc), enc)
             return
-        if records is None:
-            yield Skip(file, None, fmt, "malformed JSON", "not a list or object of records", enc)
+        if isinstance(records, str):
+            yield Skip(file, None, fmt, "malformed JSON", records, enc)
             return
         items = ((i, r, None) for i, r in enumerate(records, start=1))
     parsed = list(items)
@@ -185,8 +231,10 @@ def read_json_file(
 
 
 def _json_lines(content: str) -> Iterator[tuple[int, Any, str | None]]:
+    """Records of JSON Lines: split on "\\n" only (U+2028/U+0085 may stand inside strings)."""
     row = 0
-    for line in content.splitlines():
+    for line in content.split("\n"):
+        line = line.removesuffix("\r")
         if not line.strip():
             continue
         row += 1
@@ -214,12 +262,30 @@ def read_parquet_file(
         raise no_text_error(file, names)
     wanted = sorted({c for cols in mapping.values() for c in cols})
     row = 0
-    for batch in pf.iter_batches(columns=wanted, batch_size=4096):
-        for record in batch.to_pylist():
-            row += 1
-            yield record_to_doc(
-                record, mapping, file=file, row=row, fmt="parquet", encoding=None, unescape=unescape
+    meta = pf.metadata
+    for group in range(pf.num_row_groups):
+        first, size = row + 1, meta.row_group(group).num_rows
+        try:  # one row group at a time: a corrupt page loses its group, not the file
+            for batch in pf.iter_batches(columns=wanted, batch_size=4096, row_groups=[group]):
+                for record in batch.to_pylist():
+                    row += 1
+                    yield record_to_doc(
+                        record,
+                        mapping,
+                        file=file,
+                        row=row,
+                        fmt="parquet",
+                        encoding=None,
+                        unescape=unescape,
+                    )
+        except (OSError, ValueError) as exc:  # pyarrow: corrupt pages, bad compression
+            lost = first + size - 1 - row
+            detail = (
+                f"rows {row + 1}-{first + size - 1} (row group {group + 1}) unreadable, "
+                f"{lost} rows lost: {type(exc).__name__}: {exc}"
             )
+            yield Skip(file, row + 1, "parquet", "unreadable", detail)
+            row = first + size - 1
 
 
 def read_frame(

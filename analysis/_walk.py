@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import os
 from collections.abc import Iterable
@@ -11,7 +12,21 @@ from pathlib import Path
 from analysis._readers import SUPPORTED_EXTS
 from analysis._sidecar import SIDECAR_NAMES
 
-__all__ = ["DOC_FILE_STEMS", "Entry", "walk_inputs"]
+__all__ = [
+    "CACHE_TAG",
+    "DOC_FILE_STEMS",
+    "OUTPUT_MARKER",
+    "Entry",
+    "display_path",
+    "mark_output_root",
+    "walk_inputs",
+]
+
+# A folder holding this file is a report output root (written by analysis.reports): never
+# corpus input, so a corpus folder that holds its own reports does not read them back.
+OUTPUT_MARKER = ".newsdesk-output"
+# The standard cache-directory tag (https://bford.info/cachedir/): such folders are caches.
+CACHE_TAG = "CACHEDIR.TAG"
 
 # Files that describe a corpus rather than belong to it (README.TXT beside the BBC folders).
 DOC_FILE_STEMS = {
@@ -37,6 +52,47 @@ class Entry:
     kind: str
     reason: str = ""
     detail: str = ""
+
+
+def display_path(rel: str) -> tuple[str, str]:
+    """A relative path that can be stored and printed, and a note when it had to change.
+
+    File names that are not valid UTF-8 come from ``os`` with surrogate escapes; their
+    undecodable bytes are shown as ``\\xNN`` (the file is still read by its real path).
+    """
+    try:
+        rel.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        return shown, "file name is not valid UTF-8 (undecodable bytes shown as \\xNN)"
+    return rel, ""
+
+
+def mark_output_root(root: Path) -> None:
+    """Mark an existing folder as a report output root, so corpus walks leave it out."""
+    marker = root / OUTPUT_MARKER
+    if not marker.exists():
+        # a read-only output root is reported by the writer that needs it
+        with contextlib.suppress(OSError):
+            marker.write_text("Newsdesk report output: never read as corpus input.\n")
+
+
+def _cache_dirs() -> set[str]:
+    """The annotation cache folder named by the environment (resolved), if any."""
+    env = os.environ.get("NEWSDESK_CACHE_DIR")
+    return {os.path.realpath(env)} if env else set()
+
+
+def _special_folder(path: Path, caches: set[str]) -> str | None:
+    """ "report output" / "cache" for folders that Newsdesk writes, else None."""
+    try:
+        if (path / OUTPUT_MARKER).is_file():
+            return "report output"
+        if (path / CACHE_TAG).is_file() or os.path.realpath(path) in caches:
+            return "cache"
+    except OSError:
+        return None
+    return None
 
 
 def _is_hidden(name: str) -> bool:
@@ -68,17 +124,31 @@ def walk_inputs(
 ) -> list[Entry]:
     """Every path under ``root`` as an Entry, sorted by relative posix path.
 
-    Hidden folders (``.git``...) and symlinked folders are not entered; each is one
-    "skip" entry so that nothing disappears silently.
+    Hidden folders (``.git``...), symlinked folders, report output roots and caches are
+    not entered, and folders that cannot be listed are "unreadable": each is one "skip"
+    entry so that nothing disappears silently. A file that is a symlink leading outside
+    ``root`` is read, with a note.
     """
     exclude = list(exclude)
     entries: list[Entry] = []
-    for dirpath, dirnames, filenames in os.walk(root, onerror=None):
+    caches = _cache_dirs()
+    real_root = os.path.realpath(root)
+
+    def unreadable(err: OSError) -> None:
+        where = Path(err.filename) if err.filename else root
+        rel = where.relative_to(root).as_posix() if where != root else "."
+        shown, _ = display_path(rel)
+        entries.append(Entry(where, shown + "/", "skip", "unreadable", f"cannot list: {err}"))
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable):
         base = Path(dirpath)
         keep = []
         for d in dirnames:
-            rel = (base / d).relative_to(root).as_posix()
-            if _is_hidden(d):
+            rel, _ = display_path((base / d).relative_to(root).as_posix())
+            special = _special_folder(base / d, caches)
+            if special:
+                entries.append(Entry(base / d, rel + "/", "skip", special, "written by Newsdesk"))
+            elif _is_hidden(d):
                 entries.append(Entry(base / d, rel + "/", "skip", "hidden folder"))
             elif any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(d, p) for p in exclude):
                 entries.append(Entry(base / d, rel + "/", "skip", "excluded", "matches exclude="))
@@ -91,10 +161,15 @@ def walk_inputs(
         dirnames[:] = keep
         for f in filenames:
             p = base / f
-            entries.append(
-                classify(
-                    p, p.relative_to(root).as_posix(), exclude=exclude, sidecar_auto=sidecar_auto
-                )
-            )
+            rel, note = display_path(p.relative_to(root).as_posix())
+            entry = classify(p, rel, exclude=exclude, sidecar_auto=sidecar_auto)
+            if entry.kind != "skip" and p.is_symlink():
+                target = os.path.realpath(p)
+                if os.path.commonpath([real_root, target]) != real_root:
+                    note = "; ".join(
+                        filter(None, [note, f"symlink leads outside the corpus: {target}"])
+                    )
+            entry.detail = "; ".join(filter(None, [entry.detail, note]))
+            entries.append(entry)
     entries.sort(key=lambda e: e.rel)
     return entries

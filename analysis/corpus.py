@@ -215,6 +215,18 @@ def _doc_ids(titles: list[str], texts: list[str]) -> list[str]:
     return ids
 
 
+def _n_words(text: str, chunk: int = 1 << 20) -> int:
+    """``len(text.split())`` without a list of every word of a very long text."""
+    if len(text) <= chunk:
+        return len(text.split())
+    n = 0
+    for start in range(0, len(text), chunk):
+        n += len(text[start : start + chunk].split())
+        if start and not text[start - 1].isspace() and not text[start].isspace():
+            n -= 1  # a word cut in two by the chunk boundary
+    return n
+
+
 def load_corpus(
     path: str | os.PathLike[str] | pd.DataFrame,
     *,
@@ -236,6 +248,7 @@ def load_corpus(
     drop_duplicates: bool = False,
     exclude: Iterable[str] = (),
     recursive: bool = True,
+    strict: bool = False,
     quiet: bool = False,
     progress: bool = True,
 ) -> pd.DataFrame:
@@ -311,6 +324,9 @@ def load_corpus(
         drop_duplicates: drop flagged duplicates from the result (the report keeps them).
         exclude: glob patterns (relative path or file name) of inputs to skip.
         recursive: enter subfolders.
+        strict: raise at the first broken input (unreadable, undecodable, malformed, a
+            table without a text column, a bad sidecar...) instead of skipping it and
+            loading the rest.
         quiet: do not print the one-line summary.
         progress: show a tqdm progress bar while reading.
 
@@ -319,8 +335,10 @@ def load_corpus(
         every input file and row.
 
     Raises:
-        CorpusError: missing path, unsupported single file, a folder with nothing loadable,
-            a table without a text column, an explicit column or sidecar that does not exist.
+        CorpusError: missing path, unsupported single file, nothing loadable (the message
+            lists the skipped inputs and why), an explicit sidecar that does not exist or
+            cannot be read; with ``strict=True``, any broken input. Otherwise one bad file
+            never aborts the load: it is a skipped entry of the report, with the reason.
 
     Example:
         >>> corpus = load_corpus("data/sample", quiet=True)  # doctest: +SKIP
@@ -373,13 +391,19 @@ def load_corpus(
         exclude=exclude,
         recursive=recursive,
         progress=progress,
+        strict=strict,
     )
     if not docs:
         skipped = Counter(r.get("reason") for r in report)
+        shown = "; ".join(
+            f"{r['path']}: {r.get('reason')}" + (f" ({r['detail']})" if r.get("detail") else "")
+            for r in report[:5]
+        )
         raise CorpusError(
             f"load_corpus(): path={str(root)!r} has no loadable documents "
-            f"({len(report)} inputs; skipped: {dict(skipped) or 'none'}); expected text in files "
-            f"with one of the extensions {sorted(SUPPORTED_EXTS)}"
+            f"({len(report)} inputs; skipped: {dict(skipped) or 'none'}"
+            + (f"; {shown}" if shown else "")
+            + f"); expected text in files with one of the extensions {sorted(SUPPORTED_EXTS)}"
         )
 
     titles = [d.title for d in docs]
@@ -418,7 +442,7 @@ def load_corpus(
             "url": pd.array([d.url for d in docs], dtype=_STR),
             "path": pd.array([report[i]["path"] for i in doc_report_idx], dtype=_STR),
             "n_chars": pd.array([len(t) for t in texts], dtype="int64"),
-            "n_words": pd.array([len(t.split()) for t in texts], dtype="int64"),
+            "n_words": pd.array([_n_words(t) for t in texts], dtype="int64"),
             "boilerplate_lines": pd.array(bp_counts, dtype="int64"),
             "is_duplicate": pd.array([k is not None for k in kinds], dtype="bool"),
             "duplicate_of": pd.array([None if j is None else ids[j] for j in dup_of], dtype=_STR),
@@ -472,6 +496,7 @@ def load_corpus(
                 "drop_duplicates": drop_duplicates,
                 "exclude": exclude,
                 "recursive": recursive,
+                "strict": strict,
             }
         ),
     )
@@ -481,6 +506,15 @@ def load_corpus(
     if not quiet:
         print(line)
     return df
+
+
+def _storable(text: str) -> str:
+    """Lone surrogates (from undecodable names or bytes) cannot be stored: show them."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode()
+    return text
 
 
 def _report_frame(report: list[dict[str, Any]]) -> pd.DataFrame:
@@ -494,6 +528,7 @@ def _report_frame(report: list[dict[str, Any]]) -> pd.DataFrame:
             frame[col] = frame[col].fillna(0).astype("int64")
         else:
             frame[col] = pd.array(
-                [None if v is None or v != v else str(v) for v in frame[col].tolist()], dtype=_STR
+                [None if v is None or v != v else _storable(str(v)) for v in frame[col].tolist()],
+                dtype=_STR,
             )
     return frame

@@ -45,6 +45,7 @@ from analysis._report_params import (
     read_parameters,
     validate_parameters,
 )
+from analysis._walk import mark_output_root
 from analysis.errors import ReportError
 
 __all__ = [
@@ -356,6 +357,7 @@ def _execute(
     from filelock import FileLock, Timeout
 
     plan.out_dir.mkdir(parents=True, exist_ok=True)
+    mark_output_root(plan.output_root)  # never read back as corpus input
     lock = FileLock(plan.out_dir / f".{plan.name}.lock")
     try:
         lock.acquire(timeout=0.2)
@@ -695,6 +697,7 @@ def rebuild_index(output_root: str | os.PathLike[str] = "reports") -> Path:
 
     root = _output_root(output_root)
     root.mkdir(parents=True, exist_ok=True)
+    mark_output_root(root)  # a corpus walk over a folder holding it leaves it out
     index = root / _INDEX
     with FileLock(root / ".index.lock"):  # scan and write together: no stale index wins
         records = []
