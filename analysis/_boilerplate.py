@@ -92,7 +92,9 @@ def is_end_marker(line: str, *, max_chars: int = 200) -> bool:
 
 
 def _key(line: str) -> str:
-    """Whitespace collapsed (no list of words: texts may be very long)."""
+    """Whitespace collapsed (a very long line without a list of all its words)."""
+    if len(line) < 65536:
+        return " ".join(line.split())
     return _SPACE.sub(" ", line).strip(" ")
 
 
