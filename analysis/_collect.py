@@ -29,7 +29,7 @@ from analysis._tables import read_csv_file, read_frame, read_json_file, read_par
 from analysis._walk import Entry, classify, walk_inputs
 from analysis.errors import CorpusError
 
-__all__ = ["ERROR_REASONS", "FolderMode", "collect"]
+__all__ = ["ERROR_REASONS", "FolderMode", "collect", "report_frame"]
 
 FolderMode = Literal["category", "source", "source/category", "ignore"]
 
@@ -301,3 +301,30 @@ def collect(
         if sc_file:
             rec["detail"] = next((s.detail() for s in sidecars if s.file == sc_file), rec["detail"])
     return docs, report, doc_report_idx
+
+
+def _storable(text: str) -> str:
+    """Lone surrogates (from undecodable names or bytes) cannot be stored: show them."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode()
+    return text
+
+
+def report_frame(report: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
+    """The load report's per-input table, one typed column per name in ``columns``."""
+    frame = pd.DataFrame.from_records(report, columns=columns)
+    for col in columns:
+        if col == "row":
+            frame[col] = pd.array(frame[col].tolist(), dtype="Int64")
+        elif col == "similarity":
+            frame[col] = pd.array(frame[col].tolist(), dtype="Float64")
+        elif col in ("boilerplate_lines", "boilerplate_chars"):
+            frame[col] = frame[col].fillna(0).astype("int64")
+        else:
+            frame[col] = pd.array(
+                [None if v is None or v != v else _storable(str(v)) for v in frame[col].tolist()],
+                dtype=pd.StringDtype(),
+            )
+    return frame

@@ -15,6 +15,7 @@ __all__ = [
     "FIELDS",
     "RawDoc",
     "Skip",
+    "count_words",
     "no_text_error",
     "normalise_column",
     "record_to_doc",
@@ -266,3 +267,15 @@ def _clean_lines(text: str) -> str:
 def _one_line(title: str) -> str:
     """A title as one line: line breaks become spaces, ends stripped, inner spacing kept."""
     return re.sub(r"\s*[\r\n]+\s*", " ", title).strip()
+
+
+def count_words(text: str, chunk: int = 1 << 20) -> int:
+    """``len(text.split())`` without a list of every word of a very long text."""
+    if len(text) <= chunk:
+        return len(text.split())
+    n = 0
+    for start in range(0, len(text), chunk):
+        n += len(text[start : start + chunk].split())
+        if start and not text[start - 1].isspace() and not text[start].isspace():
+            n -= 1  # a word cut in two by the chunk boundary
+    return n

@@ -18,12 +18,11 @@ from typing import Any
 import pandas as pd
 
 from analysis._boilerplate import clean_boilerplate
-from analysis._collect import FolderMode, collect
+from analysis._collect import FolderMode, collect, report_frame
 from analysis._dates import parse_dates
 from analysis._dedup import find_duplicates
-from analysis._readers import (
-    SUPPORTED_EXTS,
-)
+from analysis._readers import SUPPORTED_EXTS
+from analysis._records import count_words
 from analysis.errors import AnalysisInputError, CorpusError
 
 __all__ = ["CORPUS_COLUMNS", "REPORT_COLUMNS", "LoadReport", "load_corpus", "load_report"]
@@ -72,10 +71,12 @@ class LoadReport(dict):
         files: one row per input file — and per row of a tabular file — with columns
             ``path`` (relative; "file.csv:row 12"), ``file``, ``row`` (1-based data row or
             <NA>), ``format``, ``status`` ("loaded" | "duplicate" | "skipped"), ``reason``
-            (why skipped: "empty", "binary", "decode failure", "unreadable", "malformed CSV",
-            "malformed CSV row", "malformed JSON", "malformed JSON line", "no text",
-            "unsupported extension", "sidecar", "documentation file", "hidden file",
-            "hidden folder", "excluded", ...), ``detail``, ``encoding`` (as decoded),
+            (why skipped: broken input — "unreadable", "binary", "decode failure",
+            "malformed CSV", "malformed CSV row", "malformed JSON", "malformed JSON line",
+            "no text column", "missing column", "bad sidecar" — or expected — "empty",
+            "no text", "no rows", "unsupported extension", "sidecar", "documentation file",
+            "hidden file", "hidden folder", "excluded", "symlinked folder", "report output",
+            "cache"), ``detail`` (also notes on loaded inputs), ``encoding`` (as decoded),
             ``doc_id``, ``duplicate_of``, ``duplicate_kind``, ``similarity``,
             ``unparsed_date`` (the raw value when a date could not be parsed),
             ``boilerplate_lines`` and ``boilerplate_chars`` (what boilerplate removal took
@@ -213,18 +214,6 @@ def _doc_ids(titles: list[str], texts: list[str]) -> list[str]:
             content += f"\x00#{k}"
         ids.append(hashlib.sha256(content.encode("utf-8", "surrogatepass")).hexdigest()[:16])
     return ids
-
-
-def _n_words(text: str, chunk: int = 1 << 20) -> int:
-    """``len(text.split())`` without a list of every word of a very long text."""
-    if len(text) <= chunk:
-        return len(text.split())
-    n = 0
-    for start in range(0, len(text), chunk):
-        n += len(text[start : start + chunk].split())
-        if start and not text[start - 1].isspace() and not text[start].isspace():
-            n -= 1  # a word cut in two by the chunk boundary
-    return n
 
 
 def load_corpus(
@@ -442,7 +431,7 @@ def load_corpus(
             "url": pd.array([d.url for d in docs], dtype=_STR),
             "path": pd.array([report[i]["path"] for i in doc_report_idx], dtype=_STR),
             "n_chars": pd.array([len(t) for t in texts], dtype="int64"),
-            "n_words": pd.array([_n_words(t) for t in texts], dtype="int64"),
+            "n_words": pd.array([count_words(t) for t in texts], dtype="int64"),
             "boilerplate_lines": pd.array(bp_counts, dtype="int64"),
             "is_duplicate": pd.array([k is not None for k in kinds], dtype="bool"),
             "duplicate_of": pd.array([None if j is None else ids[j] for j in dup_of], dtype=_STR),
@@ -469,7 +458,7 @@ def load_corpus(
     if drop_duplicates:
         df = df[~df["is_duplicate"]].reset_index(drop=True)
 
-    files = _report_frame(report)
+    files = report_frame(report, REPORT_COLUMNS)
     ids_sorted = "\n".join(sorted(df["doc_id"].tolist()))
     rep = LoadReport(
         files=files,
@@ -506,29 +495,3 @@ def load_corpus(
     if not quiet:
         print(line)
     return df
-
-
-def _storable(text: str) -> str:
-    """Lone surrogates (from undecodable names or bytes) cannot be stored: show them."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return text.encode("utf-8", "backslashreplace").decode()
-    return text
-
-
-def _report_frame(report: list[dict[str, Any]]) -> pd.DataFrame:
-    frame = pd.DataFrame.from_records(report, columns=REPORT_COLUMNS)
-    for col in REPORT_COLUMNS:
-        if col == "row":
-            frame[col] = pd.array(frame[col].tolist(), dtype="Int64")
-        elif col == "similarity":
-            frame[col] = pd.array(frame[col].tolist(), dtype="Float64")
-        elif col in ("boilerplate_lines", "boilerplate_chars"):
-            frame[col] = frame[col].fillna(0).astype("int64")
-        else:
-            frame[col] = pd.array(
-                [None if v is None or v != v else _storable(str(v)) for v in frame[col].tolist()],
-                dtype=_STR,
-            )
-    return frame
