@@ -144,6 +144,30 @@ def read_csv_file(
             )
 
 
+class _Record(dict):
+    """A JSON object; a ``repeated`` attribute names keys seen more than once (first kept)."""
+
+
+def _first_key_wins(pairs: list[tuple[str, Any]]) -> _Record:
+    record = _Record()
+    repeated = []
+    for key, value in pairs:
+        if key in record:
+            repeated.append(key)
+        else:
+            record[key] = value
+    if repeated:
+        record.repeated = repeated
+    return record
+
+
+def _repeated_note(record: Any) -> str | None:
+    repeated = getattr(record, "repeated", None)
+    return (
+        f"duplicate keys {sorted(set(repeated))}: the first of each is used" if repeated else None
+    )
+
+
 def _records_from_json(obj: Any) -> list[Any] | str:
     """A JSON document's records: a list, a dict holding one list of objects, or one object.
 
@@ -196,7 +220,7 @@ def read_json_file(
         items: Iterator[tuple[int, Any, str | None]] = _json_lines(content)
     else:
         try:
-            records = _records_from_json(json.loads(content))
+            records = _records_from_json(json.loads(content, object_pairs_hook=_first_key_wins))
         except json.JSONDecodeError as exc:
             yield Skip(file, None, fmt, "malformed JSON", str(exc), enc)
             return
@@ -226,7 +250,14 @@ def read_json_file(
             yield Skip(file, row, fmt, reason, detail, enc)
             continue
         yield record_to_doc(
-            record, mapping, file=file, row=row, fmt=fmt, encoding=enc, unescape=unescape
+            record,
+            mapping,
+            file=file,
+            row=row,
+            fmt=fmt,
+            encoding=enc,
+            unescape=unescape,
+            note=_repeated_note(record),
         )
 
 
@@ -239,7 +270,7 @@ def _json_lines(content: str) -> Iterator[tuple[int, Any, str | None]]:
             continue
         row += 1
         try:
-            yield row, json.loads(line), None
+            yield row, json.loads(line, object_pairs_hook=_first_key_wins), None
         except json.JSONDecodeError as exc:
             yield row, None, f"{exc.msg} at column {exc.colno}: {line[:60]!r}"
 
@@ -256,27 +287,30 @@ def read_parquet_file(
         reason = "empty" if path.stat().st_size == 0 else "unreadable"
         yield Skip(file, None, "parquet", reason, f"not a readable Parquet file: {exc}")
         return
-    names = list(pf.schema_arrow.names)
+    names, dup_note = _unique_names(list(pf.schema_arrow.names))
     mapping = resolve_columns(names, columns, file=file)
     if not mapping["text"]:
         raise no_text_error(file, names)
-    wanted = sorted({c for cols in mapping.values() for c in cols})
+    # With repeated column names, read every column and name them by position.
+    wanted = None if dup_note else sorted({c for cols in mapping.values() for c in cols})
     row = 0
     meta = pf.metadata
     for group in range(pf.num_row_groups):
         first, size = row + 1, meta.row_group(group).num_rows
         try:  # one row group at a time: a corrupt page loses its group, not the file
             for batch in pf.iter_batches(columns=wanted, batch_size=4096, row_groups=[group]):
-                for record in batch.to_pylist():
+                cols = [c.to_pylist() for c in batch.columns]
+                for values in zip(*cols, strict=True):
                     row += 1
                     yield record_to_doc(
-                        record,
+                        dict(zip(names if wanted is None else wanted, values, strict=True)),
                         mapping,
                         file=file,
                         row=row,
                         fmt="parquet",
                         encoding=None,
                         unescape=unescape,
+                        note=dup_note,
                     )
         except (OSError, ValueError) as exc:  # pyarrow: corrupt pages, bad compression
             lost = first + size - 1 - row

@@ -245,6 +245,24 @@ def test_duplicate_column_names_first_wins_with_a_note(tmp_path):
     assert "duplicate column" in files(df).loc["t.csv:row 1", "detail"]
 
 
+def test_duplicate_json_keys_and_parquet_columns_first_wins_with_a_note(tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    body, other = json.dumps(BODY), json.dumps(OTHER)
+    write(tmp_path / "a.json", f'[{{"title": "Pier", "text": {body}, "text": {other}}}]')
+    write(tmp_path / "b.jsonl", f'{{"title": "Bakery", "text": {other}, "text": "x"}}\n')
+    table = pa.Table.from_arrays(
+        [pa.array(["Tram"]), pa.array([BODY + " Trams."]), pa.array(["second"])],
+        names=["title", "text", "text"],
+    )
+    pq.write_table(table, tmp_path / "c.parquet")
+    df = load(tmp_path)
+    assert df["text"].tolist() == [BODY, OTHER, BODY + " Trams."]
+    rep = files(df)
+    for path in ("a.json:row 1", "b.jsonl:row 1", "c.parquet:row 1"):
+        assert "duplicate" in rep.loc[path, "detail"], path
+
+
 def test_parquet_binary_text_is_decoded(tmp_path):
     pa = pytest.importorskip("pyarrow")
     pq = pytest.importorskip("pyarrow.parquet")
