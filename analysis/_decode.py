@@ -108,8 +108,8 @@ def _bom_encoding(data: bytes) -> str | None:
 def _utf16_guess(data: bytes) -> str | None:
     """UTF-16 without a BOM: mostly-Latin text has a NUL in every other byte.
 
-    "utf_16_le" when the odd bytes are nearly all NUL and the even ones are not (and the
-    sample decodes), "utf_16_be" for the mirror image; else None.
+    "utf_16_le" when the odd bytes are nearly all NUL and the even ones are not and the
+    sample reads as printable text, "utf_16_be" for the mirror image; else None.
     """
     sample = data[: 1 << 16]
     sample = sample[: len(sample) - len(sample) % 2]
@@ -120,15 +120,10 @@ def _utf16_guess(data: bytes) -> str | None:
     odd_nul = sample[1::2].count(0) / half
     for enc, hi, lo in (("utf_16_le", odd_nul, even_nul), ("utf_16_be", even_nul, odd_nul)):
         if hi >= 0.6 and lo <= 0.05:
-            try:
-                sample.decode(enc)
-            except UnicodeDecodeError:
-                # a sample may end inside a surrogate pair; that is still UTF-16
-                try:
-                    sample[:-2].decode(enc)
-                except UnicodeDecodeError:
-                    return None
-            return enc
+            text = sample.decode(enc, errors="replace")
+            printable = sum(c.isprintable() or c in "\t\n\r" for c in text)
+            # binary data with NULs in every other byte does not read as text
+            return enc if printable >= 0.95 * len(text) else None
     return None
 
 

@@ -307,6 +307,12 @@ def test_utf16_without_bom_is_detected(tmp_path, codec):
     assert rep.loc["t.csv:row 1", "status"] == "loaded"
 
 
+def test_binary_with_nul_in_every_other_byte_is_still_binary(tmp_path):
+    write(tmp_path / "a.txt", bytes([1, 0, 2, 0, 3, 0, 200, 0, 7, 0]) * 50)
+    write(tmp_path / "b.txt", "Pier\n\n" + BODY)
+    assert files(load(tmp_path)).loc["a.txt", "reason"] == "binary"
+
+
 def test_lone_surrogates_in_json_do_not_abort(tmp_path):
     write(tmp_path / "a.json", '[{"title": "Bad \\ud800 title", "text": "Text \\udfff here."}]')
     write(tmp_path / "b.txt", "Pier\n\n" + BODY)
