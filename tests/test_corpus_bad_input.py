@@ -63,6 +63,8 @@ def test_unreadable_subfolder_is_reported(tmp_path, monkeypatch):
     assert rep.loc["locked/", "status"] == "skipped"
     assert rep.loc["locked/", "reason"] == "unreadable"
     assert "Permission denied" in rep.loc["locked/", "detail"]
+    with pytest.raises(CorpusError, match="locked/: unreadable"):
+        load(tmp_path, strict=True)
 
 
 def test_non_utf8_file_name_is_loaded_and_named(tmp_path):
