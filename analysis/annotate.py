@@ -15,7 +15,10 @@ How a run goes:
 3. Every ``PART_DOCS`` documents a Parquet part is written atomically, so an interrupted
    run keeps its work and the next run continues where it stopped. The rows are not
    kept in memory meanwhile: once the workers have stopped they are read back from the
-   cache, one part at a time, split by kind and without their hash column.
+   cache, one part at a time, split by kind and without their hash column. Texts that
+   another run is annotating into the same cache are waited for, not annotated again
+   (:mod:`analysis._claims`); workers die with the run, and SIGTERM stops it like
+   Ctrl-C (:mod:`analysis._lifetime`).
 4. The raw rows are mapped back to every ``doc_id`` (corpus order) and entity names are
    normalised with :func:`analysis.normalize.normalize_entities` (memoised per alias
    table, so changing aliases costs milliseconds and no spaCy run). The output frames

@@ -16,6 +16,8 @@ Not a timing benchmark: it counts.
    with ``spawn`` (what a Jupyter kernel, which has other threads, uses).
 2. **two concurrent runs** — two child processes annotate the same articles into one cold
    cache, started together. Printed: ``n_annotated`` of each (texts each one annotated).
+
+Results are printed and written to benchmarks/results/faults_annotate.json.
 """
 
 from __future__ import annotations
@@ -132,10 +134,15 @@ def main() -> None:
     ap.add_argument("bbc", nargs="?", type=Path, default=DEFAULT_BBC)
     ap.add_argument("--n", type=int, default=800)
     args = ap.parse_args()
+    results = []
     for start in ("", "spawn"):
         for sig in (signal.SIGTERM, signal.SIGKILL):
-            print(json.dumps(leftovers(args.bbc, args.n, sig, start)), flush=True)
-    print(json.dumps(concurrent(args.bbc, args.n)), flush=True)
+            results.append(leftovers(args.bbc, args.n, sig, start))
+            print(json.dumps(results[-1]), flush=True)
+    results.append(concurrent(args.bbc, args.n))
+    print(json.dumps(results[-1]), flush=True)
+    out = ROOT / "benchmarks" / "results" / "faults_annotate.json"
+    out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

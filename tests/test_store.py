@@ -371,10 +371,13 @@ def test_unreadable_part_is_a_cache_error_not_corruption(tmp_path, monkeypatch):
 
 def test_lock_that_cannot_be_created_is_a_cache_error(tmp_path):
     store = AnnotationStore(tmp_path, meta=META)
+    store.write(_rows("a"))
+    (store.folder / ".lock").unlink()
     (store.folder / ".lock").mkdir()  # a folder where the lock file should be
-    with pytest.raises(CacheError) as exc:
-        store.write(_rows("a"))
-    _one_line_naming(exc, store.folder / ".lock")
+    for action in (lambda: store.read(["a"]), lambda: store.write(_rows("b"))):
+        with pytest.raises(CacheError) as exc:
+            action()
+        _one_line_naming(exc, store.folder / ".lock")
 
 
 def test_disk_full_is_a_one_line_cache_error_naming_the_file(tmp_path, monkeypatch):
