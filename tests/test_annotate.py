@@ -511,6 +511,7 @@ def test_a_stopped_run_leaves_no_process_behind_and_the_next_resumes(tmp_path, s
     corpus = _numbered(300)
     go = tmp_path / "go"  # never created: the run waits after its first part until killed
     proc = _start_run(tmp_path, "run", corpus, start=start, n_process=2, pause=go)
+    descendants: list[psutil.Process] = []
     try:
         _wait_for_file(Path(f"{go}.paused"), proc)
         descendants = psutil.Process(proc.pid).children(recursive=True)
@@ -519,9 +520,9 @@ def test_a_stopped_run_leaves_no_process_behind_and_the_next_resumes(tmp_path, s
         proc.wait(timeout=120)
         _, alive = psutil.wait_procs(descendants, timeout=60)
         assert alive == []
-    finally:
+    finally:  # a failed test must not leave orphans either
         proc.kill()
-        for child in psutil.Process().children(recursive=True):
+        for child in descendants:
             with contextlib.suppress(psutil.Error):
                 child.kill()
     assert proc.returncode == -sig
@@ -555,3 +556,25 @@ def test_a_second_concurrent_run_waits_for_the_first_instead_of_redoing_it(tmp_p
     assert stats2["n_annotated"] == 0  # everything read from the first run's parts
     pd.testing.assert_frame_equal(s1, s2)
     pd.testing.assert_frame_equal(e1, e2)
+
+
+def test_a_warm_read_only_cache_is_used_and_new_texts_are_not_cached(tmp_path, clean):
+    import warnings
+
+    from test_store import _read_only, _tree
+
+    _run(_corpus(), tmp_path)
+    before = _tree(tmp_path)
+    with _read_only(tmp_path):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # nothing to write: no warning at all
+            warm = _run(_corpus(), tmp_path)
+        assert warm.stats["n_annotated"] == 0
+        _same(warm, clean)
+        extra = pd.concat([_corpus(), _corpus(1, prefix="x").assign(text="A new story.")])
+        with pytest.warns(RuntimeWarning, match="read-only.*not cached"):
+            more = _run(extra, tmp_path)
+        assert more.stats["n_annotated"] == 1
+        _same(more.for_documents(_corpus()["doc_id"]), clean)
+        assert set(more.sentences["doc_id"]) >= {"x0"}
+    assert _tree(tmp_path) == before
