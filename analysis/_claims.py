@@ -78,7 +78,9 @@ def _create(folder: Path, hashes: Sequence[str]) -> _Claim:
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         payload = {"pid": os.getpid(), "host": os.uname().nodename, "hashes": list(hashes)}
-        os.write(fd, json.dumps(payload).encode("utf-8"))
+        data = memoryview(json.dumps(payload).encode("utf-8"))
+        while data:
+            data = data[os.write(fd, data) :]
     except OSError as exc:
         claim.release()
         raise cache_error("write the claim file", path, exc) from exc

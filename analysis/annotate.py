@@ -556,7 +556,9 @@ def annotate(
     Returns:
         Annotations with ``sentences`` and ``entities`` frames for every document in
         corpus order, ``model``, ``lexicon`` and ``stats`` (n_docs, n_unique_texts,
-        n_cached, n_annotated, seconds, cache_dir, engine, n_process).
+        n_cached, n_annotated, seconds, cache_dir, engine, n_process). ``n_annotated``
+        counts the texts this call annotated; texts another run annotated into the
+        same cache meanwhile count as cached.
 
     Raises:
         AnalysisInputError: corpus is not a DataFrame, lacks columns, is empty, or an
@@ -617,8 +619,8 @@ def annotate(
         del missing_texts
         # SIGTERM stops like Ctrl-C (finished parts kept); texts another run is
         # annotating into the same cache are waited for, not annotated twice.
-        with sigterm_as_interrupt():
-            for todo in claim_rounds(store, missing):
+        with sigterm_as_interrupt(), contextlib.closing(claim_rounds(store, missing)) as rounds:
+            for todo in rounds:
                 n_proc_used = _annotate_into(
                     store,
                     todo,

@@ -18,7 +18,7 @@ def _fast_polling(monkeypatch):
     monkeypatch.setattr(_claims, "POLL_S", 0.01)
 
 
-def _in_thread(store: AnnotationStore, keys: list[str], waiting: threading.Event):
+def _in_thread(monkeypatch, store: AnnotationStore, keys: list[str], waiting: threading.Event):
     """Run claim_rounds in a thread like a second process would: store what it is given."""
     got: list[list[str]] = []
     real_wait = _claims._wait_for
@@ -32,10 +32,10 @@ def _in_thread(store: AnnotationStore, keys: list[str], waiting: threading.Event
             got.append(todo)
             store.write(pa.concat_tables([_rows(k) for k in todo]))
 
-    _claims._wait_for = wait_for
-    thread = threading.Thread(target=run)
+    monkeypatch.setattr(_claims, "_wait_for", wait_for)
+    thread = threading.Thread(target=run, daemon=True)
     thread.start()
-    return thread, got, real_wait
+    return thread, got
 
 
 def test_first_run_claims_everything_missing(tmp_path):
@@ -48,38 +48,33 @@ def test_first_run_claims_everything_missing(tmp_path):
     assert list(store.folder.glob("claim-*.json")) == []  # released
 
 
-def test_second_run_waits_and_annotates_nothing_the_first_one_claimed(tmp_path):
+def test_second_run_waits_and_annotates_nothing_the_first_one_claimed(tmp_path, monkeypatch):
     first = AnnotationStore(tmp_path, meta=META)
     keys = ["a", "b", "c", "d"]
     rounds = claim_rounds(first, keys)
     assert next(rounds) == keys
     waiting = threading.Event()
-    thread, got, real_wait = _in_thread(AnnotationStore(tmp_path, meta=META), keys, waiting)
-    try:
-        assert waiting.wait(timeout=60)
-        first.write(pa.concat_tables([_rows(k) for k in keys]))
-        rounds.close()
-        thread.join(timeout=60)
-    finally:
-        _claims._wait_for = real_wait
+    thread, got = _in_thread(monkeypatch, AnnotationStore(tmp_path, meta=META), keys, waiting)
+    assert waiting.wait(timeout=60)
+    first.write(pa.concat_tables([_rows(k) for k in keys]))
+    rounds.close()
+    thread.join(timeout=60)
     assert not thread.is_alive()
     assert got == []  # everything came from the first run
 
 
-def test_texts_an_interrupted_run_left_are_annotated_by_the_waiting_one(tmp_path):
+def test_texts_an_interrupted_run_left_are_annotated_by_the_waiting_one(tmp_path, monkeypatch):
     first = AnnotationStore(tmp_path, meta=META)
     keys = ["a", "b", "c", "d"]
     rounds = claim_rounds(first, keys)
     assert next(rounds) == keys
     waiting = threading.Event()
-    thread, got, real_wait = _in_thread(AnnotationStore(tmp_path, meta=META), keys, waiting)
-    try:
-        assert waiting.wait(timeout=60)
-        first.write(pa.concat_tables([_rows("a"), _rows("b")]))  # then Ctrl-C
-        rounds.close()
-        thread.join(timeout=60)
-    finally:
-        _claims._wait_for = real_wait
+    thread, got = _in_thread(monkeypatch, AnnotationStore(tmp_path, meta=META), keys, waiting)
+    assert waiting.wait(timeout=60)
+    first.write(pa.concat_tables([_rows("a"), _rows("b")]))  # then Ctrl-C
+    rounds.close()
+    thread.join(timeout=60)
+    assert not thread.is_alive()
     assert got == [["c", "d"]]
 
 
