@@ -515,7 +515,11 @@ class AnnotationStore:
             return NAME_SCHEMA.empty_table() if memory is None else memory
         path = self._names_path(aliases_fp)
         table = None
-        if path.is_file():
+        try:
+            exists = path.is_file()
+        except OSError as exc:
+            raise cache_error("read the cache file", path, exc) from exc
+        if exists:
             with self._locked():
                 table = self._read_part(path, NAME_SCHEMA)
         tables = [t for t in (table, memory) if t is not None]
