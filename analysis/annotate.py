@@ -15,7 +15,10 @@ How a run goes:
 3. Every ``PART_DOCS`` documents a Parquet part is written atomically, so an interrupted
    run keeps its work and the next run continues where it stopped. The rows are not
    kept in memory meanwhile: once the workers have stopped they are read back from the
-   cache, one part at a time, split by kind and without their hash column.
+   cache, one part at a time, split by kind and without their hash column. Texts that
+   another run is annotating into the same cache are waited for, not annotated again
+   (:mod:`analysis._claims`); workers die with the run, and SIGTERM stops it like
+   Ctrl-C (:mod:`analysis._lifetime`).
 4. The raw rows are mapped back to every ``doc_id`` (corpus order) and entity names are
    normalised with :func:`analysis.normalize.normalize_entities` (memoised per alias
    table, so changing aliases costs milliseconds and no spaCy run). The output frames
@@ -53,6 +56,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from analysis._claims import claim_rounds
+from analysis._lifetime import die_with_parent, sigterm_as_interrupt
 from analysis._validate import (
     document_text,
     require_choice,
@@ -193,7 +198,9 @@ def annotate_texts(
 _WORKER: dict[str, Any] = {}
 
 
-def _worker_init(model_name: str, batch_size: int) -> None:
+def _worker_init(model_name: str, batch_size: int, parent_pid: int | None = None) -> None:
+    if parent_pid is not None:
+        die_with_parent(parent_pid)  # no orphaned workers after kill -9 of the run
     _WORKER["nlp"] = load_model(fast=True, name=model_name)
     _WORKER["batch_size"] = batch_size
     _analyzer()
@@ -248,10 +255,11 @@ def _run_local(
         max_workers=n_process,
         mp_context=ctx,
         initializer=_worker_init,
-        initargs=(model_name, batch_size),
+        initargs=(model_name, batch_size, os.getpid()),
     )
     pending: dict[Future, int] = {}
     finished: set[int] = set()
+    completed = False
     try:
         next_job = 0
         while next_job < len(jobs) or pending:
@@ -264,6 +272,7 @@ def _run_local(
                 table = fut.result()
                 finished.add(job)
                 yield table
+        completed = True
     except BrokenProcessPool:
         # A worker died: killed, out of memory, or (with "spawn") a script that starts
         # annotate() without an `if __name__ == "__main__":` guard. Finish here.
@@ -281,7 +290,23 @@ def _run_local(
     finally:
         for fut in pending:
             fut.cancel()
+        if not completed:  # interrupted or broken: do not wait for chunks in progress
+            _stop_workers(executor)
         executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _stop_workers(executor: ProcessPoolExecutor) -> None:
+    """Terminate the executor's worker processes now (their results are not wanted)."""
+    procs = list((getattr(executor, "_processes", None) or {}).values())
+    for proc in procs:
+        with contextlib.suppress(Exception):
+            proc.terminate()
+    for proc in procs:
+        with contextlib.suppress(Exception):
+            proc.join(timeout=5)
+            if proc.is_alive():
+                proc.kill()
+                proc.join(timeout=5)
 
 
 # --------------------------------------------------------------------------------------
@@ -531,7 +556,9 @@ def annotate(
     Returns:
         Annotations with ``sentences`` and ``entities`` frames for every document in
         corpus order, ``model``, ``lexicon`` and ``stats`` (n_docs, n_unique_texts,
-        n_cached, n_annotated, seconds, cache_dir, engine, n_process).
+        n_cached, n_annotated, seconds, cache_dir, engine, n_process). ``n_annotated``
+        counts the texts this call annotated; texts another run annotated into the
+        same cache meanwhile count as cached.
 
     Raises:
         AnalysisInputError: corpus is not a DataFrame, lacks columns, is empty, or an
@@ -581,37 +608,33 @@ def annotate(
     missing_texts = [texts[unique[k]] for k in missing]
     del texts
     n_proc_used: int | None = 0
+    n_annotated = 0
     if missing:
-        if engine == "dask":
-            if custom_nlp is not None:
-                raise AnalysisInputError(
-                    f"{func}(): engine='dask' needs a model package name (model=None or a "
-                    "str); a loaded spacy.Language cannot be sent to Dask workers"
+        if engine == "dask" and custom_nlp is not None:
+            raise AnalysisInputError(
+                f"{func}(): engine='dask' needs a model package name (model=None or a "
+                "str); a loaded spacy.Language cannot be sent to Dask workers"
+            )
+        text_of = dict(zip(missing, missing_texts, strict=True))
+        del missing_texts
+        # SIGTERM stops like Ctrl-C (finished parts kept); texts another run is
+        # annotating into the same cache are waited for, not annotated twice.
+        with sigterm_as_interrupt(), contextlib.closing(claim_rounds(store, missing)) as rounds:
+            for todo in rounds:
+                n_proc_used = _annotate_into(
+                    store,
+                    todo,
+                    [text_of[k] for k in todo],
+                    engine=engine,
+                    model_name=model_name,
+                    custom_nlp=custom_nlp,
+                    n_process=n_process,
+                    batch_size=batch_size,
+                    scheduler=scheduler,
+                    progress=progress,
                 )
-            from analysis._dask import run_dask
-
-            n_proc_used = None  # as many as the Dask cluster has
-            results = run_dask(
-                missing,
-                missing_texts,
-                model_name=model_name,
-                batch_size=batch_size,
-                scheduler=scheduler,
-            )
-        else:
-            n_proc_used = n_process or _default_n_process(len(missing))
-            if custom_nlp is not None:
-                n_proc_used = 1
-            results = _run_local(
-                missing,
-                missing_texts,
-                model_name=model_name,
-                nlp=custom_nlp,
-                n_process=n_proc_used,
-                batch_size=batch_size,
-            )
-        _write_as_you_go(results, store, total=len(missing), progress=progress)
-        del results, missing_texts
+                n_annotated += len(todo)
+        del text_of
         gc.collect()
         # The new rows are read back from the cache rather than kept while annotating:
         # the worker processes are gone by now, so the peak memory stays lower.
@@ -653,7 +676,6 @@ def annotate(
         extra={"name": names.take(pa.array(pos))},
     )
     del raw, take, names, pos, doc_of_row, order
-    n_annotated = len(missing)
     stats = {
         "n_docs": len(corpus),
         "n_unique_texts": len(unique_keys),
@@ -680,6 +702,43 @@ def annotate(
     )
 
 
+def _annotate_into(
+    store: AnnotationStore,
+    keys: list[str],
+    texts: list[str],
+    *,
+    engine: str,
+    model_name: str | None,
+    custom_nlp: Any,
+    n_process: int | None,
+    batch_size: int,
+    scheduler: Any,
+    progress: bool,
+) -> int | None:
+    """Annotate ``texts`` with the engine, writing parts as it goes; the processes used."""
+    if engine == "dask":
+        from analysis._dask import run_dask
+
+        n_proc_used = None  # as many as the Dask cluster has
+        results = run_dask(
+            keys, texts, model_name=model_name, batch_size=batch_size, scheduler=scheduler
+        )
+    else:
+        n_proc_used = n_process or _default_n_process(len(keys))
+        if custom_nlp is not None:
+            n_proc_used = 1
+        results = _run_local(
+            keys,
+            texts,
+            model_name=model_name,
+            nlp=custom_nlp,
+            n_process=n_proc_used,
+            batch_size=batch_size,
+        )
+    _write_as_you_go(results, store, total=len(keys), progress=progress)
+    return n_proc_used
+
+
 def _write_as_you_go(
     results: Iterator[pa.Table],
     store: AnnotationStore,
@@ -697,8 +756,8 @@ def _write_as_you_go(
     def flush() -> None:
         nonlocal buffer, buffered
         part = pa.concat_tables(buffer)
+        store.write(part)  # interrupted here: the except clause below writes the buffer
         buffer, buffered = [], 0
-        store.write(part)
         del part
         _after_part_written(done)
 

@@ -24,11 +24,19 @@ a reader never sees half a file and a killed run keeps every part it finished. W
 hold ``.lock``; readers hold it while they list and read, so compaction cannot remove a
 part under them. A part that cannot be read or has another schema is moved aside into
 ``corrupt/`` with a warning and its texts are annotated again.
+
+A read-only cache (a folder this process may not write: permission denied, read-only
+file system, immutable) is read without taking ``.lock`` (a shared lock on the existing
+``.lock`` when it can be opened for reading, so a writer with permission cannot compact
+under the reader); when texts are missing from it they are annotated but kept in memory
+for this run only, with one warning naming the folder. Every other file-system failure
+is a one-line :class:`~analysis.errors.CacheError` naming the path.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -86,6 +94,20 @@ NAME_SCHEMA = pa.schema([("hash", pa.string()), ("start", pa.int32()), ("name", 
 COMPACT_AFTER_PARTS = 50
 _LOCK_TIMEOUT_S = 600.0
 _ENV_VAR = "NEWSDESK_CACHE_DIR"
+#: errno values that mean "this process may not write here" (not a fault of the cache).
+_READ_ONLY_ERRNOS = frozenset({errno.EACCES, errno.EPERM, errno.EROFS})
+
+
+def _is_read_only_error(exc: BaseException) -> bool:
+    return isinstance(exc, OSError) and exc.errno in _READ_ONLY_ERRNOS
+
+
+def cache_error(action: str, path: Path | str, exc: BaseException) -> CacheError:
+    """A one-line CacheError: what could not be done, to which path, and why."""
+    where = getattr(exc, "filename", None) or path
+    reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+    reason = " ".join(str(reason).split())
+    return CacheError(f"annotate(): cannot {action} {str(where)!r}: {reason}")
 
 
 def text_hash(text: str) -> str:
@@ -177,59 +199,137 @@ class AnnotationStore:
         self.fingerprint = fingerprint_of(self.meta)
         self._memory: list[pa.Table] = []
         self._memory_names: dict[str, pa.Table] = {}
+        self._ignored_names: set[str] = set()
+        #: True when the cache folder cannot be written: new rows stay in memory.
+        self.read_only = False
         if cache_dir is None:
             self.folder: Path | None = None
             return
         self.folder = Path(cache_dir).expanduser() / self.fingerprint
+        meta_path = self.folder / "meta.json"
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            meta_path = self.folder / "meta.json"
             if not meta_path.is_file():
                 data = json.dumps({"fingerprint": self.fingerprint, **self.meta}, indent=2)
                 tmp = meta_path.with_name(f".meta.json.{uuid.uuid4().hex}.tmp")
-                tmp.write_text(data + "\n", encoding="utf-8")
-                os.replace(tmp, meta_path)
+                try:
+                    tmp.write_text(data + "\n", encoding="utf-8")
+                    os.replace(tmp, meta_path)
+                except BaseException:
+                    with contextlib.suppress(OSError):
+                        tmp.unlink()
+                    raise
         except OSError as exc:
+            if _is_read_only_error(exc) and Path(cache_dir).expanduser().is_dir():
+                self._go_read_only(exc)
+                return
             raise CacheError(
                 f"annotate(): cannot use cache_dir={str(cache_dir)!r}: {exc}. Pass another "
                 "folder, set $NEWSDESK_CACHE_DIR, or cache_dir=False to disable the cache."
             ) from exc
 
+    def _go_read_only(self, exc: OSError) -> None:
+        """Switch to read-only: keep reading the folder, keep new rows in memory."""
+        if not self.read_only:
+            self.read_only = True
+            self._read_only_reason = str(exc.strerror or exc)
+
+    def _keep_in_memory(self) -> None:
+        """Called before rows go to memory instead of a read-only folder: warn once."""
+        if getattr(self, "_warned_read_only", False):
+            return
+        self._warned_read_only = True
+        warnings.warn(
+            f"annotation cache {str(self.folder)!r} is read-only "
+            f"({getattr(self, '_read_only_reason', 'not writable')}); texts missing from "
+            "it are annotated but not cached",
+            RuntimeWarning,
+            stacklevel=4,
+        )
+
     # -- locking -------------------------------------------------------------------
     @contextlib.contextmanager
     def _locked(self):
+        """Hold ``.lock``; in a read-only cache, a shared lock where possible, else none."""
         if self.folder is None:
             yield
             return
+        if self.read_only:
+            with self._shared_lock():
+                yield
+            return
         from filelock import FileLock, Timeout
 
-        lock = FileLock(str(self.folder / ".lock"), timeout=_LOCK_TIMEOUT_S)
+        lock_path = self.folder / ".lock"
+        lock = FileLock(str(lock_path), timeout=_LOCK_TIMEOUT_S)
         try:
-            with lock:
-                yield
+            lock.acquire()
         except Timeout as exc:
             raise CacheError(
                 f"annotate(): the cache {str(self.folder)!r} stayed locked by another process "
                 f"for {_LOCK_TIMEOUT_S:.0f} s; if no other run is active, delete its .lock file"
             ) from exc
+        except OSError as exc:
+            if not _is_read_only_error(exc):
+                raise cache_error("lock the cache with", lock_path, exc) from exc
+            self._go_read_only(exc)
+            with self._shared_lock():
+                yield
+            return
+        try:
+            yield
+        finally:
+            lock.release()
+
+    @contextlib.contextmanager
+    def _shared_lock(self):
+        """A shared flock on an existing ``.lock`` opened read-only (best effort)."""
+        assert self.folder is not None
+        try:
+            import fcntl
+
+            fd = os.open(self.folder / ".lock", os.O_RDONLY)
+        except (ImportError, OSError):
+            yield  # no lock file (or no flock): read without a lock
+            return
+        try:
+            with contextlib.suppress(OSError):
+                fcntl.flock(fd, fcntl.LOCK_SH)
+            yield
+        finally:
+            os.close(fd)  # closing releases the flock
 
     # -- parts ---------------------------------------------------------------------
     def _part_paths(self) -> list[Path]:
         assert self.folder is not None
-        return sorted(self.folder.glob("part-*.parquet"))
+        try:
+            names = os.listdir(self.folder)
+        except FileNotFoundError:
+            if self.read_only:  # a read-only root without this fingerprint's folder
+                return []
+            raise CacheError(
+                f"annotate(): the cache folder {str(self.folder)!r} disappeared while in use"
+            ) from None
+        except OSError as exc:
+            raise cache_error("list the cache folder", self.folder, exc) from exc
+        return sorted(
+            self.folder / n for n in names if n.startswith("part-") and n.endswith(".parquet")
+        )
 
     def _quarantine(self, path: Path, reason: str) -> None:
         assert self.folder is not None
         aside = self.folder / "corrupt"
-        aside.mkdir(exist_ok=True)
         target = aside / f"{path.name}.{int(time.time())}"
         try:
+            aside.mkdir(exist_ok=True)
             os.replace(path, target)
             where = f"moved to {str(target)!r}"
         except OSError:
-            with contextlib.suppress(OSError):
+            try:
                 path.unlink()
-            where = "deleted"
+                where = "deleted"
+            except OSError:
+                where = "left in place (the cache cannot be written)"
         warnings.warn(
             f"annotation cache file {str(path)!r} is unreadable ({reason}); {where}. "
             "Its documents will be annotated again.",
@@ -242,6 +342,8 @@ class AnnotationStore:
             table = pq.read_table(path)
         except FileNotFoundError:
             return None
+        except PermissionError as exc:  # not corrupt: this process may not read it
+            raise cache_error("read the cache file", path, exc) from exc
         except Exception as exc:  # pyarrow raises several types for broken files
             self._quarantine(path, f"{type(exc).__name__}: {exc}")
             return None
@@ -293,40 +395,73 @@ class AnnotationStore:
                 del table
 
     def _iter_parts(self) -> Iterator[pa.Table]:
-        """Every readable part, one at a time (call with the lock held)."""
-        if self.folder is None:
-            yield from list(self._memory)
-            return
-        for path in self._part_paths():
-            table = self._read_part(path, PART_SCHEMA)
-            if table is not None:
-                yield table
+        """Every readable part, one at a time (call with the lock held).
+
+        Then the rows kept in memory: all of them without a cache folder, those that
+        could not be written to a read-only one.
+        """
+        if self.folder is not None:
+            for path in self._part_paths():
+                table = self._read_part(path, PART_SCHEMA)
+                if table is not None:
+                    yield table
+        yield from list(self._memory)
+
+    def stored_hashes(self, hashes: Iterable[str]) -> set[str]:
+        """Which of ``hashes`` are stored (reads only the key columns; call with the lock)."""
+        wanted = pa.array(sorted(set(hashes)), type=pa.string())
+        found: set[str] = set()
+        tables: list[pa.Table] = list(self._memory)
+        for path in [] if self.folder is None else self._part_paths():
+            try:
+                tables.append(pq.read_table(path, columns=["hash", "kind"]))
+            except PermissionError as exc:
+                raise cache_error("read the cache file", path, exc) from exc
+            except Exception:  # missing or broken: a full read deals with it
+                continue
+        for table in tables:
+            keys = table.filter(pc.equal(table["kind"], TEXT_KIND))["hash"]
+            found.update(keys.filter(pc.is_in(keys, value_set=wanted)).to_pylist())
+        return found
 
     def write(self, table: pa.Table) -> Path | None:
         """Store ``table`` (PART_SCHEMA rows) as a new part; compact when parts pile up."""
         table = table.cast(PART_SCHEMA)
-        if self.folder is None:
+        if self.folder is None or self.read_only:
+            if self.read_only:
+                self._keep_in_memory()
             self._memory.append(table)
             return None
         path = self.folder / f"part-{time.time_ns():020d}-{uuid.uuid4().hex[:12]}.parquet"
         try:
             with self._locked():
+                if self.read_only:  # found out while taking the lock
+                    self._keep_in_memory()
+                    self._memory.append(table)
+                    return None
                 self._cleanup_orphans()
                 _atomic_write_table(table, path)
                 if len(self._part_paths()) > COMPACT_AFTER_PARTS:
                     self._compact_locked()
         except OSError as exc:
-            raise CacheError(
-                f"annotate(): cannot write the cache file {str(path)!r}: {exc}"
-            ) from exc
+            if _is_read_only_error(exc) and not path.exists():
+                self._go_read_only(exc)
+                self._keep_in_memory()
+                self._memory.append(table)
+                return None
+            raise cache_error("write the cache file", path, exc) from exc
         return path
 
     def compact(self) -> None:
         """Merge all parts into one (dropping texts stored twice)."""
-        if self.folder is None:
+        if self.folder is None or self.read_only:
             return
-        with self._locked():
-            self._compact_locked()
+        try:
+            with self._locked():
+                if not self.read_only:
+                    self._compact_locked()
+        except OSError as exc:
+            raise cache_error("compact the cache in", self.folder, exc) from exc
 
     def _compact_locked(self) -> None:
         """Stream every part, one at a time, into one new part (memory: one part)."""
@@ -375,21 +510,29 @@ class AnnotationStore:
 
     def read_names(self, aliases_fp: str) -> pa.Table:
         """The memoised names (hash, start, name) for one alias-table fingerprint."""
-        if self.folder is None:
-            return self._memory_names.get(aliases_fp, NAME_SCHEMA.empty_table())
+        memory = self._memory_names.get(aliases_fp)
+        if self.folder is None or aliases_fp in self._ignored_names:
+            return NAME_SCHEMA.empty_table() if memory is None else memory
         path = self._names_path(aliases_fp)
-        if not path.is_file():
-            return NAME_SCHEMA.empty_table()
-        with self._locked():
-            table = self._read_part(path, NAME_SCHEMA)
-        return NAME_SCHEMA.empty_table() if table is None else table
+        table = None
+        try:
+            exists = path.is_file()
+        except OSError as exc:
+            raise cache_error("read the cache file", path, exc) from exc
+        if exists:
+            with self._locked():
+                table = self._read_part(path, NAME_SCHEMA)
+        tables = [t for t in (table, memory) if t is not None]
+        return pa.concat_tables(tables) if tables else NAME_SCHEMA.empty_table()
 
     def add_names(self, aliases_fp: str, table: pa.Table) -> None:
         """Add rows to the names memo of one alias-table fingerprint."""
         table = table.cast(NAME_SCHEMA)
         if table.num_rows == 0:
             return
-        if self.folder is None:
+        if self.folder is None or self.read_only:
+            if self.read_only:
+                self._keep_in_memory()
             old = self._memory_names.get(aliases_fp)
             self._memory_names[aliases_fp] = (
                 table if old is None else pa.concat_tables([old, table])
@@ -398,6 +541,9 @@ class AnnotationStore:
         path = self._names_path(aliases_fp)
         try:
             with self._locked():
+                if self.read_only:  # found out while taking the lock
+                    self.add_names(aliases_fp, table)
+                    return
                 old = self._read_part(path, NAME_SCHEMA) if path.is_file() else None
                 if old is not None and old.num_rows:
                     old = old.filter(
@@ -406,16 +552,29 @@ class AnnotationStore:
                     table = pa.concat_tables([old, table])
                 _atomic_write_table(table, path)
         except OSError as exc:
-            raise CacheError(
-                f"annotate(): cannot write the cache file {str(path)!r}: {exc}"
-            ) from exc
+            if _is_read_only_error(exc) and not self.read_only:
+                self._go_read_only(exc)
+                self.add_names(aliases_fp, table)
+                return
+            raise cache_error("write the cache file", path, exc) from exc
 
     def drop_names(self, aliases_fp: str) -> None:
         """Forget the names memo of one alias-table fingerprint."""
         self._memory_names.pop(aliases_fp, None)
-        if self.folder is not None:
+        if self.folder is None:
+            return
+        path = self._names_path(aliases_fp)
+        if self.read_only:
+            self._ignored_names.add(aliases_fp)  # cannot delete it: stop reading it
+            return
+        try:
             with self._locked(), contextlib.suppress(FileNotFoundError):
-                self._names_path(aliases_fp).unlink()
+                path.unlink()
+        except OSError as exc:
+            if not _is_read_only_error(exc):
+                raise cache_error("delete the cache file", path, exc) from exc
+            self._go_read_only(exc)
+            self._ignored_names.add(aliases_fp)
 
     def clear(self) -> None:
         """Delete this fingerprint's folder (or the in-memory rows)."""

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import pickle
+import signal
 import subprocess
 import sys
 import textwrap
@@ -426,3 +428,153 @@ def test_stale_names_memo_is_rebuilt_with_warning(tmp_path, clean):
         again = _run(_corpus(), tmp_path)
     assert again.stats["n_annotated"] == 0
     _same(again, clean)
+
+
+# -- faults: signals, concurrent runs, read-only caches -------------------------------
+def _numbered(n: int) -> pd.DataFrame:
+    """``n`` distinct fictional documents: the test articles, numbered."""
+    rows = [(f"{t} ({i})", b) for i in range(n // len(_ARTICLES) + 1) for t, b in _ARTICLES]
+    return pd.DataFrame(
+        {
+            "doc_id": [f"n{i}" for i in range(n)],
+            "title": [t for t, _ in rows[:n]],
+            "text": [b for _, b in rows[:n]],
+        }
+    )
+
+
+# A run in its own process. After its first cache part it can pause until a file exists
+# (so a test can act while it is half done); PART_DOCS is lowered so that comes soon.
+_RUN = textwrap.dedent(
+    """
+    import importlib, multiprocessing, pickle, sys, time
+    from pathlib import Path
+    import pandas as pd
+    from analysis.annotate import annotate
+
+    mod = importlib.import_module("analysis.annotate")
+    mod.PART_DOCS = 64
+
+    if __name__ == "__main__":
+        corpus, cache, out, start, n_process, pause = sys.argv[1:7]
+        if start != "default":
+            mod._mp_context = lambda: multiprocessing.get_context(start)
+        if pause != "-":
+            paused, go = Path(pause + ".paused"), Path(pause)
+
+            def after_part(n_done):
+                if not paused.exists():
+                    paused.touch()
+                    while not go.exists():
+                        time.sleep(0.05)
+
+            mod._after_part_written = after_part
+        ann = annotate(
+            pd.read_pickle(corpus), cache_dir=cache, progress=False, n_process=int(n_process)
+        )
+        with open(out, "wb") as fh:
+            pickle.dump((ann.sentences, ann.entities, ann.stats), fh)
+    """
+)
+
+
+def _start_run(tmp_path, name, corpus, *, start="default", n_process=1, pause=None):
+    script = tmp_path / "run.py"
+    script.write_text(_RUN)
+    corpus.to_pickle(tmp_path / f"{name}.pkl")
+    args = [str(tmp_path / f"{name}.pkl"), str(tmp_path / "cache"), str(tmp_path / f"{name}.out")]
+    args += [start, str(n_process), str(pause) if pause else "-"]
+    return subprocess.Popen(
+        [sys.executable, str(script), *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _wait_for_file(path: Path, proc: subprocess.Popen) -> None:
+    import time
+
+    while not path.exists():
+        if proc.poll() is not None:
+            raise AssertionError(f"the run ended before {path.name}: {proc.stderr.read()}")
+        time.sleep(0.05)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("start", ["fork", "spawn"])
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["sigterm", "kill-9"])
+def test_a_stopped_run_leaves_no_process_behind_and_the_next_resumes(tmp_path, sig, start):
+    import psutil
+
+    corpus = _numbered(300)
+    go = tmp_path / "go"  # never created: the run waits after its first part until killed
+    proc = _start_run(tmp_path, "run", corpus, start=start, n_process=2, pause=go)
+    descendants: list[psutil.Process] = []
+    try:
+        _wait_for_file(Path(f"{go}.paused"), proc)
+        descendants = psutil.Process(proc.pid).children(recursive=True)
+        assert len(descendants) >= 2  # the spaCy workers (+ the resource tracker with spawn)
+        proc.send_signal(sig)
+        proc.wait(timeout=120)
+        _, alive = psutil.wait_procs(descendants, timeout=60)
+        assert alive == []
+    finally:  # a failed test must not leave orphans either
+        proc.kill()
+        for child in descendants:
+            with contextlib.suppress(psutil.Error):
+                child.kill()
+    assert proc.returncode == -sig
+    err = proc.stderr.read()
+    if sig == signal.SIGTERM:
+        assert "stopped by SIGTERM" in err and "Traceback" not in err
+    resumed = _run(corpus, tmp_path / "cache")
+    assert resumed.stats["n_cached"] == 64  # the finished part was kept
+    assert resumed.stats["n_annotated"] == 300 - 64
+    folder = Path(resumed.stats["cache_dir"])
+    assert list(folder.glob("claim-*")) == [] and list(folder.glob(".*.tmp")) == []
+
+
+@pytest.mark.slow
+def test_a_second_concurrent_run_waits_for_the_first_instead_of_redoing_it(tmp_path):
+    corpus = _numbered(300)
+    go = tmp_path / "go"
+    first = _start_run(tmp_path, "first", corpus, pause=go)
+    _wait_for_file(Path(f"{go}.paused"), first)  # the first run has written one part
+    second = _start_run(tmp_path, "second", corpus)
+    # The second run either says it waits for the first, or (without claims) ends.
+    for line in second.stderr:
+        if "waiting for another annotate() run" in line:
+            break
+    go.touch()
+    assert first.wait(timeout=300) == 0, first.stderr.read()
+    assert second.wait(timeout=300) == 0, second.stderr.read()
+    s1, e1, stats1 = pickle.loads((tmp_path / "first.out").read_bytes())
+    s2, e2, stats2 = pickle.loads((tmp_path / "second.out").read_bytes())
+    assert stats1["n_annotated"] == 300
+    assert stats2["n_annotated"] == 0  # everything read from the first run's parts
+    pd.testing.assert_frame_equal(s1, s2)
+    pd.testing.assert_frame_equal(e1, e2)
+
+
+def test_a_warm_read_only_cache_is_used_and_new_texts_are_not_cached(tmp_path, clean):
+    import warnings
+
+    from test_store import _read_only, _tree
+
+    _run(_corpus(), tmp_path)
+    before = _tree(tmp_path)
+    with _read_only(tmp_path):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # nothing to write: no warning at all
+            warm = _run(_corpus(), tmp_path)
+        assert warm.stats["n_annotated"] == 0
+        _same(warm, clean)
+        extra = pd.concat([_corpus(), _corpus(1, prefix="x").assign(text="A new story.")])
+        with pytest.warns(RuntimeWarning, match="read-only.*not cached"):
+            more = _run(extra, tmp_path)
+        assert more.stats["n_annotated"] == 1
+        _same(more.for_documents(_corpus()["doc_id"]), clean)
+        assert set(more.sentences["doc_id"]) >= {"x0"}
+    assert _tree(tmp_path) == before

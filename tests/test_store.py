@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import os
+import shutil
+import subprocess
+import warnings
 from pathlib import Path
 
 import pyarrow as pa
@@ -259,3 +264,148 @@ def test_iter_read_yields_one_table_per_part_with_only_wanted_texts(tmp_path):
     assert joined.num_rows == _rows("a").num_rows + _rows("c").num_rows
     assert joined.equals(store.read(["a", "c", "missing"]))
     assert list(store.iter_read(["missing"])) == []
+
+
+# -- read-only caches and file-system failures ------------------------------------------
+@contextlib.contextmanager
+def _read_only(tree: Path):
+    """Make ``tree`` really read-only for this process, undone afterwards.
+
+    The tests run as root, which ignores permission bits, and a read-only bind mount needs
+    privileges a test should not use. ``chattr +i`` (immutable) is enforced by the kernel
+    even for root: creating, renaming, deleting or opening for writing any file in the
+    tree fails with EPERM, as on a read-only mount (EROFS) or a folder without write
+    permission (EACCES). As another user, plain permission bits do the same.
+    """
+    if os.geteuid() == 0:
+        if shutil.which("chattr") is None:
+            pytest.skip("running as root without chattr: cannot make a folder read-only")
+        done = subprocess.run(["chattr", "-R", "+i", str(tree)], capture_output=True)
+        if done.returncode != 0:
+            pytest.skip(f"chattr +i is not supported here: {done.stderr.decode().strip()}")
+        try:
+            yield
+        finally:
+            subprocess.run(["chattr", "-R", "-i", str(tree)], check=True)
+        return
+    modes = {p: p.stat().st_mode for p in [tree, *tree.rglob("*")]}
+    for path in modes:
+        path.chmod(0o555 if path.is_dir() else 0o444)
+    try:
+        yield
+    finally:
+        for path, mode in modes.items():
+            path.chmod(mode)
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_warm_read_only_cache_is_read_without_a_lock_or_warning(tmp_path):
+    store = AnnotationStore(tmp_path, meta=META)
+    store.write(pa.concat_tables([_rows("a"), _rows("b")]))
+    store.add_names("aliases1", pa.table({"hash": ["a"], "start": [0], "name": ["Acme"]}))
+    before = _tree(tmp_path)
+    with _read_only(tmp_path):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            ro = AnnotationStore(tmp_path, meta=META)
+            got = ro.read(["a", "b", "zzz"])
+            names = ro.read_names("aliases1")
+        assert ro.read_only
+    assert _keys(got) == {"a", "b"}
+    assert got.num_rows == 2 * _rows("a").num_rows
+    assert names["name"].to_pylist() == ["Acme"]
+    assert _tree(tmp_path) == before
+
+
+def test_read_only_cache_keeps_new_rows_in_memory_with_one_warning(tmp_path):
+    AnnotationStore(tmp_path, meta=META).write(_rows("a"))
+    before = _tree(tmp_path)
+    with _read_only(tmp_path):
+        ro = AnnotationStore(tmp_path, meta=META)
+        with pytest.warns(RuntimeWarning, match="read-only.*not cached") as caught:
+            assert ro.write(_rows("b")) is None
+            ro.add_names("aliases1", pa.table({"hash": ["b"], "start": [0], "name": ["B"]}))
+        assert len(caught) == 1
+        assert str(ro.folder) in str(caught[0].message)
+        assert _keys(ro.read(["a", "b"])) == {"a", "b"}
+        assert ro.read_names("aliases1")["name"].to_pylist() == ["B"]
+        ro.drop_names("aliases1")  # cannot delete on disk: forgotten for this store
+        assert ro.read_names("aliases1").num_rows == 0
+    assert _tree(tmp_path) == before
+
+
+def test_read_only_root_without_this_fingerprint_is_an_empty_read_only_store(tmp_path):
+    AnnotationStore(tmp_path, meta=META).write(_rows("a"))
+    with _read_only(tmp_path):
+        other = AnnotationStore(tmp_path, meta={**META, "model": "other 2.0"})
+        assert other.read_only
+        assert other.read(["a"]).num_rows == 0
+        with pytest.warns(RuntimeWarning, match="not cached"):
+            other.write(_rows("a"))
+        assert _keys(other.read(["a"])) == {"a"}
+
+
+def _one_line_naming(exc: pytest.ExceptionInfo, path: Path) -> None:
+    message = str(exc.value)
+    assert "\n" not in message
+    assert str(path) in message
+
+
+def test_unreadable_part_is_a_cache_error_not_corruption(tmp_path, monkeypatch):
+    store = AnnotationStore(tmp_path, meta=META)
+    part = store.write(_rows("a"))
+
+    def denied(path, *args, **kwargs):  # root reads any file: simulate EACCES
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(store_mod.pq, "read_table", denied)
+    with pytest.raises(CacheError, match="Permission denied") as exc:
+        store.read(["a"])
+    _one_line_naming(exc, part)
+    assert part.exists()  # not moved aside as corrupt
+    assert not (store.folder / "corrupt").exists()
+
+
+def test_lock_that_cannot_be_created_is_a_cache_error(tmp_path):
+    store = AnnotationStore(tmp_path, meta=META)
+    store.write(_rows("a"))
+    (store.folder / ".lock").unlink()
+    (store.folder / ".lock").mkdir()  # a folder where the lock file should be
+    for action in (lambda: store.read(["a"]), lambda: store.write(_rows("b"))):
+        with pytest.raises(CacheError) as exc:
+            action()
+        _one_line_naming(exc, store.folder / ".lock")
+
+
+def test_disk_full_is_a_one_line_cache_error_naming_the_file(tmp_path, monkeypatch):
+    store = AnnotationStore(tmp_path, meta=META)
+    real_replace = os.replace
+
+    def full(src, dst):
+        if str(dst).endswith(".parquet"):
+            raise OSError(errno.ENOSPC, "No space left on device", str(dst))
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(store_mod.os, "replace", full)
+    with pytest.raises(CacheError, match="No space left") as exc:
+        store.write(_rows("a"))
+    assert "\n" not in str(exc.value) and "part-" in str(exc.value)
+    assert list(store.folder.glob("part-*")) == []
+
+
+def test_unlistable_cache_folder_is_a_cache_error(tmp_path, monkeypatch):
+    store = AnnotationStore(tmp_path, meta=META)
+    real_listdir = os.listdir
+
+    def denied(path="."):
+        if Path(path) == store.folder:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_listdir(path)
+
+    monkeypatch.setattr(store_mod.os, "listdir", denied)
+    with pytest.raises(CacheError) as exc:
+        store.read(["a"])
+    _one_line_naming(exc, store.folder)
