@@ -1,0 +1,493 @@
+"""The document-level entity layer: spaCy's mentions, corrected with what the document says.
+
+spaCy's small model labels each mention on its own: "Eastwood" is a PERSON in one
+sentence and an ORG in the next, a bare surname it has not seen before is often an ORG
+or not tagged at all, and spans carry "the" and "'s". :func:`document_entities` builds a
+separate layer from the raw mentions (``Annotations.entities``, which stay exactly as
+spaCy gave them) and the sentence texts, one document at a time:
+
+1. **Spans trimmed**: a leading "the ", a leading courtesy title (Mr, Mrs, Ms, Miss, Dr,
+   Sir, Lord, Lady, Dame) before a capitalised word, a trailing possessive "'s" (or "'"
+   after an s), surrounding whitespace and double quotes leave the span; a span running
+   over a line break keeps its first line. ``start``/``end``/``text`` are the trimmed
+   span's ("the Labour Party's" -> "Labour Party").
+2. **Titles of the other sex block a merge**: a person named in full ("Michael Howard")
+   has a sex when their first name is in ``analysis/data/first_names.csv`` or a title
+   stands before the full name. A surname mention after a title of the other sex
+   ("Mrs Howard") is not that person: it takes the one person of the document with that
+   surname and a compatible sex, else its own name ("Mrs Howard").
+3. **Surnames are the person**: the surname (last word, or particle + last word as in
+   "El Guerrouj") of exactly one PERSON named in full in the document is that PERSON
+   wherever it occurs: mentions spaCy labelled otherwise become PERSON, and untagged
+   occurrences in the text are added (``origin="surname"``), unless a capitalised word
+   joins them into a longer name ("Howard League").
+4. **Untagged repeats**: an exact, untagged repeat of a tagged multi-word name is added
+   (``origin="repeat"``).
+5. **One label per name**: every mention of a name in a document takes the label of the
+   majority of its mentions (ties: the label of a mention that spells the name out, then
+   the first mention's).
+
+The layer is :attr:`analysis.Annotations.document_entities`; the entity reports read it.
+Demonyms: :func:`apply_nationalities` and :func:`is_own_demonym_pair` (table
+``analysis/data/demonyms.csv``).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter, defaultdict
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from analysis._validate import require_choice, require_columns
+from analysis.normalize import _KEEP_POSSESSIVE, _NAME_PARTICLES
+
+__all__ = [
+    "LAYER_COLUMNS",
+    "apply_nationalities",
+    "demonyms",
+    "document_entities",
+    "is_own_demonym_pair",
+    "own_demonym_codes",
+]
+
+LAYER_COLUMNS = ["doc_id", "sent_id", "start", "end", "text", "label", "name", "origin"]
+_DATA = Path(__file__).resolve().parent / "data"
+_TITLE_SEX = {
+    "Mr": "m",
+    "Mister": "m",
+    "Sir": "m",
+    "Lord": "m",
+    "Mrs": "f",
+    "Ms": "f",
+    "Miss": "f",
+    "Lady": "f",
+    "Dame": "f",
+    "Dr": None,
+}
+_TITLES = "|".join(_TITLE_SEX)
+_TITLE_IN = re.compile(rf"^({_TITLES})\.?\s+(?=[A-Z])")
+_TITLE_BEFORE = re.compile(rf"(?<![\w-])({_TITLES})\.?\s+$")
+_THE = re.compile(r"^the\s+(?=\S)", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"(?<=\w)['\u2019][sS]$|(?<=[sS])['\u2019]$")
+_EDGE = ' \t\r\n\u00a0"\u201c\u201d'
+_WORD_BEFORE = re.compile(r"([\w'\u2019.-]+)\s*$")
+_WORD_AFTER = re.compile(r"^\s*([\w-]+)")
+_NATIONALITIES = ("separate", "country", "drop")
+
+
+@lru_cache(maxsize=1)
+def _first_names() -> dict[str, str]:
+    with (_DATA / "first_names.csv").open(encoding="utf-8") as fh:
+        rows = csv.DictReader(ln for ln in fh if not ln.startswith("#"))
+        return {r["name"]: r["sex"] for r in rows}
+
+
+@lru_cache(maxsize=1)
+def demonyms() -> dict[str, str]:
+    """The shipped demonym -> country table (``analysis/data/demonyms.csv``).
+
+    Example:
+        >>> demonyms()["American"]
+        'United States'
+    """
+    with (_DATA / "demonyms.csv").open(encoding="utf-8") as fh:
+        rows = csv.DictReader(ln for ln in fh if not ln.startswith("#"))
+        return {r["demonym"]: r["country"] for r in rows}
+
+
+def _trim(text: str, start: int) -> tuple[int, int, str | None]:
+    """The trimmed span (start, end) of a mention and a title found inside it."""
+    s, t = start, text
+    if "\n" in t.strip():
+        first = next(p for p in t.split("\n") if p.strip())
+        s += t.index(first)
+        t = first
+    title = None
+    previous = None
+    while t != previous:
+        previous = t
+        lead = len(t) - len(t.lstrip(_EDGE))
+        t, s = t[lead:], s + lead
+        t = t.rstrip(_EDGE)
+        for pattern in (_THE, _TITLE_IN):
+            m = pattern.match(t)
+            if m:
+                title = m.group(1) if pattern is _TITLE_IN else title
+                t, s = t[m.end() :], s + m.end()
+        if t not in _KEEP_POSSESSIVE:
+            t = _POSSESSIVE.sub("", t)
+    if not t:
+        return start, start + len(text), None
+    return s, s + len(t), title
+
+
+def _neighbours(sent_text: str, a: int, b: int) -> tuple[str, str]:
+    """The word before and after [a, b) in a sentence ("" when none)."""
+    before = _WORD_BEFORE.search(sent_text[:a])
+    after = _WORD_AFTER.match(sent_text[b:])
+    return (before.group(1) if before else "", after.group(1) if after else "")
+
+
+_OPENERS = frozenset(
+    [
+        "But",
+        "And",
+        "So",
+        "Then",
+        "When",
+        "While",
+        "As",
+        "If",
+        "Yet",
+        "Now",
+        "Meanwhile",
+        "However",
+        "Also",
+        "Only",
+        "Even",
+        "Both",
+        "After",
+        "Before",
+        "Since",
+        "Although",
+        "Though",
+        "Because",
+        "Like",
+        "Unlike",
+        "With",
+        "Without",
+        "For",
+    ]
+)
+
+
+def _joined(sent_text: str, a: int, b: int) -> bool:
+    """True when a capitalised word touches [a, b) in its sentence: part of a longer name.
+
+    A title ("Mr") before, a sentence-opening word ("But Blair said"), or punctuation
+    between the words does not join.
+    """
+    before, after = _neighbours(sent_text, a, b)
+    if after and after[0].isupper():
+        return True
+    if not before or not before[0].isupper() or before.rstrip(".") in _TITLE_SEX:
+        return False
+    if before.endswith("."):
+        return False
+    opening = sent_text[:a].strip() == before
+    return not (opening and before in _OPENERS)
+
+
+class _Doc:
+    """One document's mentions and sentences, with the rules of the module docstring."""
+
+    def __init__(
+        self,
+        mentions: list[dict[str, Any]],
+        sents: list[tuple[int, int, str]],
+        sent_ids: list[int],
+    ):
+        self.m = mentions
+        self.sents = sents
+        self.sent_ids = sent_ids
+        size = max([e for _, e, _ in sents] + [r["end"] for r in mentions] + [0]) + 1
+        self.taken = np.zeros(size, dtype=bool)
+
+    def _sentence(self, pos: int) -> tuple[int, tuple[int, int, str]] | None:
+        for i, (s, e, t) in enumerate(self.sents):
+            if s <= pos < e:
+                return i, (s, e, t)
+        return None
+
+    def _title_before(self, pos: int) -> str | None:
+        found = self._sentence(pos)
+        if found is None:
+            return None
+        _, (s, _, t) = found
+        m = _TITLE_BEFORE.search(t[: pos - s])
+        return m.group(1) if m else None
+
+    def trim(self) -> None:
+        for r in self.m:
+            s, e, title = _trim(r["text"], r["start"])
+            r["start"], r["end"] = s, e
+            r["text"] = r["text"][s - r["_s0"] : e - r["_s0"]]
+            r["title"] = title or self._title_before(s)
+            self.taken[s:e] = True
+
+    def people(self) -> dict[str, str | None]:
+        """Full names of PERSON mentions spelled out in the document -> sex (or None)."""
+        first = _first_names()
+        out: dict[str, str | None] = {}
+        for r in self.m:
+            toks = r["name"].split(" ")
+            if r["label"] != "PERSON" or r["text"] != r["name"] or not 2 <= len(toks) <= 4:
+                continue
+            if not all(t[:1].isupper() or t in _NAME_PARTICLES or t[:1] in "'\"" for t in toks):
+                continue
+            sex = first.get(toks[0]) or _TITLE_SEX.get(r["title"] or "")
+            if out.get(r["name"]) is None:
+                out[r["name"]] = sex
+        return out
+
+    @staticmethod
+    def surname_forms(people: dict[str, str | None]) -> dict[str, list[str]]:
+        forms: dict[str, list[str]] = defaultdict(list)
+        for name in people:
+            toks = name.split(" ")
+            if len(toks[-1]) >= 2:
+                forms[toks[-1]].append(name)
+            if len(toks) >= 3 and toks[-2].casefold() in _NAME_PARTICLES:
+                forms[" ".join(toks[-2:])].append(name)
+        return forms
+
+    @staticmethod
+    def _choose(
+        candidates: list[str], title: str | None, people: dict[str, str | None]
+    ) -> str | None:
+        sex = _TITLE_SEX.get(title or "")
+        fits = [c for c in candidates if sex is None or people[c] in (None, sex)]
+        return fits[0] if len(fits) == 1 else None
+
+    def surnames(self, people: dict[str, str | None]) -> None:
+        forms = self.surname_forms(people)
+        by_last = defaultdict(list)
+        for name in people:
+            by_last[name.split(" ")[-1]].append(name)
+        for r in self.m:
+            sex = _TITLE_SEX.get(r["title"] or "")
+            in_people = r["name"] in people
+            if (
+                in_people
+                and r["text"] != r["name"]
+                and sex
+                and people[r["name"]] not in (None, sex)
+            ):
+                # "Mrs Howard" resolved to "Michael Howard": another person, or her own name.
+                others = by_last.get(r["text"].split(" ")[-1], [])
+                chosen = self._choose(others, r["title"], people)
+                r["name"] = chosen or f"{r['title']} {r['text']}"
+                r["label"] = "PERSON"
+            elif r["text"] in forms and (r["text"] != r["name"] or r["label"] != "PERSON"):
+                chosen = self._choose(forms[r["text"]], r["title"], people)
+                if chosen is not None:
+                    r["name"], r["label"] = chosen, "PERSON"
+                elif sex is not None and r["title"]:
+                    r["name"], r["label"] = f"{r['title']} {r['text']}", "PERSON"
+        for form, names in sorted(forms.items(), key=lambda kv: -len(kv[0])):
+            for a, b, sent_id in self._scan(form):
+                title = self._title_before(a)
+                chosen = self._choose(names, title, people)
+                if chosen is None:
+                    if not title or _TITLE_SEX.get(title) is None:
+                        continue
+                    chosen = f"{title} {form}"
+                self._add(sent_id, a, b, "PERSON", chosen, "surname", title)
+
+    def repeats(self) -> None:
+        seen: dict[str, tuple[str, str]] = {}
+        for r in self.m:
+            if r["origin"] == "spacy" and " " in r["text"] and r["text"][:1].isupper():
+                seen.setdefault(r["text"], (r["label"], r["name"]))
+        for surface, (label, name) in sorted(seen.items(), key=lambda kv: -len(kv[0])):
+            for a, b, sent_id in self._scan(surface):
+                self._add(sent_id, a, b, label, name, "repeat", self._title_before(a))
+
+    def _scan(self, surface: str) -> list[tuple[int, int, int]]:
+        """Untagged occurrences of ``surface`` not joined to a longer capitalised name."""
+        found = []
+        pattern = re.compile(rf"(?<![\w-]){re.escape(surface)}(?![\w-])")
+        for i, (s, _, t) in enumerate(self.sents):
+            for m in pattern.finditer(t):
+                a, b = s + m.start(), s + m.end()
+                if self.taken[a:b].any() or _joined(t, m.start(), m.end()):
+                    continue
+                found.append((a, b, i))
+        return found
+
+    def _add(self, sent_idx: int, a: int, b: int, label: str, name: str, origin: str, title):
+        s, _, t = self.sents[sent_idx]
+        self.m.append(
+            {
+                "sent_id": self.sent_ids[sent_idx],
+                "start": a,
+                "end": b,
+                "text": t[a - s : b - s],
+                "label": label,
+                "name": name,
+                "origin": origin,
+                "title": title,
+                "_s0": a,
+            }
+        )
+        self.taken[a:b] = True
+
+    def majority(self) -> None:
+        votes: dict[str, Counter] = defaultdict(Counter)
+        spelled: dict[str, str] = {}
+        first: dict[str, str] = {}
+        for r in sorted(self.m, key=lambda r: r["start"]):
+            if r["origin"] == "repeat":
+                continue
+            votes[r["name"]][r["label"]] += 1
+            first.setdefault(r["name"], r["label"])
+            if r["text"] == r["name"]:
+                spelled.setdefault(r["name"], r["label"])
+        chosen = {}
+        for name, counter in votes.items():
+            top = counter.most_common()
+            best = [lab for lab, n in top if n == top[0][1]]
+            pref = [spelled.get(name), first.get(name)]
+            chosen[name] = next((p for p in pref if p in best), sorted(best)[0])
+        for r in self.m:
+            r["label"] = chosen.get(r["name"], r["label"])
+
+
+def _layer_for_doc(ments: pd.DataFrame, sents: pd.DataFrame | None) -> list[dict[str, Any]]:
+    rows = [
+        {
+            "sent_id": int(sid),
+            "start": int(s),
+            "end": int(e),
+            "text": str(t),
+            "label": str(lab),
+            "name": str(n),
+            "origin": "spacy",
+            "_s0": int(s),
+        }
+        for sid, s, e, t, lab, n in zip(
+            ments["sent_id"],
+            ments["start"],
+            ments["end"],
+            ments["text"],
+            ments["label"],
+            ments["name"],
+            strict=True,
+        )
+    ]
+    if sents is None or sents.empty:
+        sent_list, sent_ids = [], []
+    else:
+        sent_list = list(
+            zip(
+                sents["start"].astype(int),
+                sents["end"].astype(int),
+                sents["text"].astype(str),
+                strict=True,
+            )
+        )
+        sent_ids = sents["sent_id"].astype(int).tolist()
+    doc = _Doc(rows, sent_list, sent_ids)
+    doc.trim()
+    doc.surnames(doc.people())
+    doc.repeats()
+    doc.majority()
+    return doc.m
+
+
+def document_entities(entities: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
+    """The document-level entity layer (see the module docstring for the five rules).
+
+    Args:
+        entities: raw mentions, one row each, with doc_id, sent_id, start, end, text,
+            label and name (as in ``Annotations.entities``).
+        sentences: the documents' sentences with doc_id, sent_id, start, end, text (the
+            text is scanned for untagged surnames and repeats).
+
+    Returns:
+        A new DataFrame with columns :data:`LAYER_COLUMNS` (``origin``: "spacy" for a
+        mention of the raw layer, trimmed and relabelled; "surname" or "repeat" for one
+        found in the text), sorted by doc_id then start. The inputs are not changed.
+
+    Example:
+        >>> ents = pd.DataFrame({"doc_id": ["a", "a"], "sent_id": [0, 1], "start": [0, 20],
+        ...     "end": [14, 26], "text": ["Charles Kennedy", "Kennedy"],
+        ...     "label": ["PERSON", "ORG"], "name": ["Charles Kennedy", "Charles Kennedy"]})
+        >>> document_entities(ents, sents)["label"].tolist()  # doctest: +SKIP
+        ['PERSON', 'PERSON']
+    """
+    func = "document_entities"
+    require_columns(
+        entities,
+        ["doc_id", "sent_id", "start", "end", "text", "label", "name"],
+        func=func,
+        arg="entities",
+    )
+    require_columns(
+        sentences, ["doc_id", "sent_id", "start", "end", "text"], func=func, arg="sentences"
+    )
+    out: list[dict[str, Any]] = []
+    sent_groups = {d: g.sort_values("start") for d, g in sentences.groupby("doc_id", sort=False)}
+    for doc_id, group in entities.groupby("doc_id", sort=True):
+        group = group.sort_values("start", kind="stable")
+        for r in _layer_for_doc(group, sent_groups.get(doc_id)):
+            r["doc_id"] = doc_id
+            out.append(r)
+    frame = pd.DataFrame(out, columns=LAYER_COLUMNS)
+    frame = frame.sort_values(["doc_id", "start", "end"], kind="stable").reset_index(drop=True)
+    for col in ("sent_id", "start", "end"):
+        frame[col] = frame[col].astype("int64")
+    return frame
+
+
+def apply_nationalities(
+    entities: pd.DataFrame, *, nationalities: Literal["separate", "country", "drop"] = "separate"
+) -> pd.DataFrame:
+    """Demonym mentions (NORP "Russian", "Americans") kept, made their country, or dropped.
+
+    Args:
+        entities: mentions with ``name`` and ``label`` columns.
+        nationalities: "separate" keeps them as NORP entities of their own; "country"
+            names them after their country (label GPE: "American" counts as "United
+            States"); "drop" leaves them out. Only NORP mentions whose name is in
+            :func:`demonyms` are affected.
+
+    Returns:
+        A new DataFrame.
+
+    Example:
+        >>> e = pd.DataFrame({"name": ["American"], "label": ["NORP"]})
+        >>> apply_nationalities(e, nationalities="country")["name"].tolist()
+        ['United States']
+    """
+    require_choice(nationalities, _NATIONALITIES, func="apply_nationalities", arg="nationalities")
+    require_columns(entities, ["name", "label"], func="apply_nationalities", arg="entities")
+    table = demonyms()
+    is_demonym = (entities["label"] == "NORP") & entities["name"].isin(table)
+    if nationalities == "separate" or not is_demonym.any():
+        return entities.copy()
+    if nationalities == "drop":
+        return entities[~is_demonym].reset_index(drop=True)
+    out = entities.copy()
+    out.loc[is_demonym, "name"] = out.loc[is_demonym, "name"].map(table)
+    out.loc[is_demonym, "label"] = "GPE"
+    return out
+
+
+def own_demonym_codes(names: Any, size: int) -> list[int]:
+    """Pair keys ``code_a * size + code_b`` (code = position in the sorted ``names``, a < b)
+    of every country-and-own-demonym pair among ``names``; used by entity_cooccurrence."""
+    position = {n: i for i, n in enumerate(names)}
+    keys = []
+    for demonym, country in demonyms().items():
+        if demonym in position and country in position:
+            a, b = sorted((position[demonym], position[country]))
+            keys.append(a * int(size) + b)
+    return keys
+
+
+def is_own_demonym_pair(a: str, b: str) -> bool:
+    """True for a country and its own demonym ("American" and "United States").
+
+    Example:
+        >>> is_own_demonym_pair("United States", "American")
+        True
+    """
+    table = demonyms()
+    return table.get(a) == b or table.get(b) == a
