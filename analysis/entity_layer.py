@@ -163,6 +163,27 @@ _OPENERS = frozenset(
         "With",
         "Without",
         "For",
+        "Later",
+        "Earlier",
+        "Today",
+        "Yesterday",
+        "Here",
+        "There",
+        "Last",
+        "Next",
+        "Asked",
+        "Speaking",
+        "Instead",
+        "Indeed",
+        "Still",
+        "Why",
+        "How",
+        "What",
+        "Where",
+        "Who",
+        "That",
+        "This",
+        "Said",
     ]
 )
 
@@ -262,24 +283,19 @@ class _Doc:
             by_last[name.split(" ")[-1]].append(name)
         for r in self.m:
             sex = _TITLE_SEX.get(r["title"] or "")
-            in_people = r["name"] in people
-            if (
-                in_people
-                and r["text"] != r["name"]
-                and sex
-                and people[r["name"]] not in (None, sex)
-            ):
-                # "Mrs Howard" resolved to "Michael Howard": another person, or her own name.
-                others = by_last.get(r["text"].split(" ")[-1], [])
-                chosen = self._choose(others, r["title"], people)
-                r["name"] = chosen or f"{r['title']} {r['text']}"
-                r["label"] = "PERSON"
-            elif r["text"] in forms and (r["text"] != r["name"] or r["label"] != "PERSON"):
-                chosen = self._choose(forms[r["text"]], r["title"], people)
+            text = r["text"]
+            if text in forms:
+                chosen = self._choose(forms[text], r["title"], people)
                 if chosen is not None:
                     r["name"], r["label"] = chosen, "PERSON"
-                elif sex is not None and r["title"]:
-                    r["name"], r["label"] = f"{r['title']} {r['text']}", "PERSON"
+                elif sex is not None:  # "Mrs Howard" when only "Michael Howard" is named
+                    r["name"], r["label"] = f"{r['title']} {text}", "PERSON"
+            elif (
+                r["name"] in people and text != r["name"] and people[r["name"]] not in (None, sex)
+            ) and sex:
+                others = by_last.get(text.split(" ")[-1], [])
+                chosen = self._choose(others, r["title"], people)
+                r["name"], r["label"] = chosen or f"{r['title']} {text}", "PERSON"
         for form, names in sorted(forms.items(), key=lambda kv: -len(kv[0])):
             for a, b, sent_id in self._scan(form):
                 title = self._title_before(a)
