@@ -46,7 +46,8 @@ def _place(text: str, surface: str, start: int, end: int) -> tuple[int, int]:
 
 
 def main(candidates: str) -> None:
-    cands = list(csv.DictReader(open(candidates, encoding="utf-8")))
+    with open(candidates, encoding="utf-8") as fh:
+        cands = list(csv.DictReader(fh))
     texts: dict[tuple[str, str], str] = {}
     for name, path in CORPORA.items():
         df = load_corpus(path, quiet=True, progress=False)

@@ -50,7 +50,9 @@ def main() -> None:
     for corpus, row in sample():
         text = document_text(row).iloc[0]
         ann = annotate(row, progress=False)
-        cands = {(int(s), int(e)): lab for s, e, lab in ann.entities[["start", "end", "label"]].values}
+        cands = {
+            (int(s), int(e)): lab for s, e, lab in ann.entities[["start", "end", "label"]].values
+        }
         covered = np.zeros(len(text) + 1, bool)
         for s, e in cands:
             covered[s:e] = True
