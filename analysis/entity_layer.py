@@ -34,6 +34,7 @@ Demonyms: :func:`apply_nationalities` and :func:`is_own_demonym_pair` (table
 
 from __future__ import annotations
 
+import bisect
 import csv
 import re
 from collections import Counter, defaultdict
@@ -217,13 +218,14 @@ class _Doc:
         self.m = mentions
         self.sents = sents
         self.sent_ids = sent_ids
+        self.starts = [s for s, _, _ in sents]
         size = max([e for _, e, _ in sents] + [r["end"] for r in mentions] + [0]) + 1
         self.taken = np.zeros(size, dtype=bool)
 
     def _sentence(self, pos: int) -> tuple[int, tuple[int, int, str]] | None:
-        for i, (s, e, t) in enumerate(self.sents):
-            if s <= pos < e:
-                return i, (s, e, t)
+        i = bisect.bisect_right(self.starts, pos) - 1
+        if i >= 0 and pos < self.sents[i][1]:
+            return i, self.sents[i]
         return None
 
     def _title_before(self, pos: int) -> str | None:
@@ -231,7 +233,7 @@ class _Doc:
         if found is None:
             return None
         _, (s, _, t) = found
-        m = _TITLE_BEFORE.search(t[: pos - s])
+        m = _TITLE_BEFORE.search(t[max(0, pos - s - 12) : pos - s])
         return m.group(1) if m else None
 
     def trim(self) -> None:
@@ -271,10 +273,10 @@ class _Doc:
     @staticmethod
     def _choose(
         candidates: list[str], title: str | None, people: dict[str, str | None]
-    ) -> str | None:
+    ) -> list[str]:
+        """The candidates a title allows (all of them when there is no title of a sex)."""
         sex = _TITLE_SEX.get(title or "")
-        fits = [c for c in candidates if sex is None or people[c] in (None, sex)]
-        return fits[0] if len(fits) == 1 else None
+        return [c for c in candidates if sex is None or people[c] in (None, sex)]
 
     def surnames(self, people: dict[str, str | None]) -> None:
         forms = self.surname_forms(people)
@@ -285,25 +287,28 @@ class _Doc:
             sex = _TITLE_SEX.get(r["title"] or "")
             text = r["text"]
             if text in forms:
-                chosen = self._choose(forms[text], r["title"], people)
-                if chosen is not None:
-                    r["name"], r["label"] = chosen, "PERSON"
-                elif sex is not None:  # "Mrs Howard" when only "Michael Howard" is named
+                fits = self._choose(forms[text], r["title"], people)
+                if len(fits) == 1:
+                    r["name"], r["label"] = fits[0], "PERSON"
+                elif not fits and sex is not None:  # "Mrs Howard"; only "Michael Howard" named
                     r["name"], r["label"] = f"{r['title']} {text}", "PERSON"
             elif (
                 r["name"] in people and text != r["name"] and people[r["name"]] not in (None, sex)
             ) and sex:
                 others = by_last.get(text.split(" ")[-1], [])
-                chosen = self._choose(others, r["title"], people)
-                r["name"], r["label"] = chosen or f"{r['title']} {text}", "PERSON"
+                fits = self._choose(others, r["title"], people)
+                own = f"{r['title']} {text}" if not fits else text
+                r["name"], r["label"] = fits[0] if len(fits) == 1 else own, "PERSON"
         for form, names in sorted(forms.items(), key=lambda kv: -len(kv[0])):
             for a, b, sent_id in self._scan(form):
                 title = self._title_before(a)
-                chosen = self._choose(names, title, people)
-                if chosen is None:
-                    if not title or _TITLE_SEX.get(title) is None:
-                        continue
+                fits = self._choose(names, title, people)
+                if len(fits) == 1:
+                    chosen = fits[0]
+                elif not fits and _TITLE_SEX.get(title or "") is not None:
                     chosen = f"{title} {form}"
+                else:  # two people of the document fit: leave it
+                    continue
                 self._add(sent_id, a, b, "PERSON", chosen, "surname", title)
 
     def repeats(self) -> None:
@@ -318,13 +323,16 @@ class _Doc:
     def _scan(self, surface: str) -> list[tuple[int, int, int]]:
         """Untagged occurrences of ``surface`` not joined to a longer capitalised name."""
         found = []
-        pattern = re.compile(rf"(?<![\w-]){re.escape(surface)}(?![\w-])")
+        n = len(surface)
         for i, (s, _, t) in enumerate(self.sents):
-            for m in pattern.finditer(t):
-                a, b = s + m.start(), s + m.end()
-                if self.taken[a:b].any() or _joined(t, m.start(), m.end()):
-                    continue
-                found.append((a, b, i))
+            k = t.find(surface)
+            while k >= 0:
+                edge_a = k > 0 and (t[k - 1].isalnum() or t[k - 1] in "_-")
+                edge_b = k + n < len(t) and (t[k + n].isalnum() or t[k + n] in "_-")
+                a, b = s + k, s + k + n
+                if not (edge_a or edge_b or self.taken[a:b].any() or _joined(t, k, k + n)):
+                    found.append((a, b, i))
+                k = t.find(surface, k + 1)
         return found
 
     def _add(self, sent_idx: int, a: int, b: int, label: str, name: str, origin: str, title):
@@ -365,41 +373,26 @@ class _Doc:
             r["label"] = chosen.get(r["name"], r["label"])
 
 
-def _layer_for_doc(ments: pd.DataFrame, sents: pd.DataFrame | None) -> list[dict[str, Any]]:
+def _layer_for_doc(
+    ments: list[tuple], sents: list[tuple[int, int, int, str]]
+) -> list[dict[str, Any]]:
+    """One document: mentions (sent_id, start, end, text, label, name) in start order and
+    sentences (sent_id, start, end, text) in start order."""
     rows = [
         {
-            "sent_id": int(sid),
-            "start": int(s),
-            "end": int(e),
-            "text": str(t),
-            "label": str(lab),
-            "name": str(n),
+            "sent_id": sid,
+            "start": s,
+            "end": e,
+            "text": t,
+            "label": lab,
+            "name": n,
             "origin": "spacy",
-            "_s0": int(s),
+            "_s0": s,
         }
-        for sid, s, e, t, lab, n in zip(
-            ments["sent_id"],
-            ments["start"],
-            ments["end"],
-            ments["text"],
-            ments["label"],
-            ments["name"],
-            strict=True,
-        )
+        for sid, s, e, t, lab, n in ments
     ]
-    if sents is None or sents.empty:
-        sent_list, sent_ids = [], []
-    else:
-        sent_list = list(
-            zip(
-                sents["start"].astype(int),
-                sents["end"].astype(int),
-                sents["text"].astype(str),
-                strict=True,
-            )
-        )
-        sent_ids = sents["sent_id"].astype(int).tolist()
-    doc = _Doc(rows, sent_list, sent_ids)
+    sent_list = [(s, e, t) for _, s, e, t in sents]
+    doc = _Doc(rows, sent_list, [sid for sid, _, _, _ in sents])
     doc.trim()
     doc.surnames(doc.people())
     doc.repeats()
@@ -439,10 +432,32 @@ def document_entities(entities: pd.DataFrame, sentences: pd.DataFrame) -> pd.Dat
         sentences, ["doc_id", "sent_id", "start", "end", "text"], func=func, arg="sentences"
     )
     out: list[dict[str, Any]] = []
-    sent_groups = {d: g.sort_values("start") for d, g in sentences.groupby("doc_id", sort=False)}
-    for doc_id, group in entities.groupby("doc_id", sort=True):
-        group = group.sort_values("start", kind="stable")
-        for r in _layer_for_doc(group, sent_groups.get(doc_id)):
+    sents_of: dict[Any, list[tuple[int, int, int, str]]] = defaultdict(list)
+    order = sentences.sort_values(["doc_id", "start"], kind="stable")
+    for d, sid, s, e, t in zip(
+        order["doc_id"].tolist(),
+        order["sent_id"].astype(int).tolist(),
+        order["start"].astype(int).tolist(),
+        order["end"].astype(int).tolist(),
+        order["text"].astype(str).tolist(),
+        strict=True,
+    ):
+        sents_of[d].append((sid, s, e, t))
+    ments_of: dict[Any, list[tuple]] = defaultdict(list)
+    order = entities.sort_values(["doc_id", "start"], kind="stable")
+    for d, *row in zip(
+        order["doc_id"].tolist(),
+        order["sent_id"].astype(int).tolist(),
+        order["start"].astype(int).tolist(),
+        order["end"].astype(int).tolist(),
+        order["text"].astype(str).tolist(),
+        order["label"].astype(str).tolist(),
+        order["name"].astype(str).tolist(),
+        strict=True,
+    ):
+        ments_of[d].append(tuple(row))
+    for doc_id, ments in ments_of.items():
+        for r in _layer_for_doc(ments, sents_of.get(doc_id, [])):
             r["doc_id"] = doc_id
             out.append(r)
     frame = pd.DataFrame(out, columns=LAYER_COLUMNS)
