@@ -355,3 +355,15 @@ def test_gold_set_scores_document_layer_not_worse_than_raw(bbc_dir, rss_csv):
     print(table.to_string())
     assert table.loc[("document", "micro"), "f1"] >= table.loc[("raw", "micro"), "f1"]
     assert table.loc[("document", "ORG"), "f1"] >= table.loc[("raw", "ORG"), "f1"]
+
+
+def test_layer_argument_is_checked_and_raw_is_spacy_as_given():
+    corpus, ann = _doc(
+        "Charles Kennedy spoke. Later Kennedy left.", [("Charles Kennedy", "PERSON")]
+    )
+    with pytest.raises(AnalysisInputError, match="layer"):
+        top_entities(corpus, annotations=ann, layer="spacy", progress=False)
+    raw = top_entities(corpus, annotations=ann, layer="raw", progress=False)
+    doc = top_entities(corpus, annotations=ann, progress=False)
+    assert raw.set_index("name").loc["Charles Kennedy", "mentions"] == 1
+    assert doc.set_index("name").loc["Charles Kennedy", "mentions"] == 2
