@@ -261,9 +261,14 @@ class _Doc:
 
     @staticmethod
     def surname_forms(people: dict[str, str | None]) -> dict[str, list[str]]:
+        """Surname -> the people it may stand for. A country's name is a surname only when
+        the first name is a known one ("Michael Jordan"; not spaCy's "Tour de France")."""
         forms: dict[str, list[str]] = defaultdict(list)
+        countries = set(demonyms().values())
         for name in people:
             toks = name.split(" ")
+            if toks[-1] in countries and toks[0] not in _first_names():
+                continue
             if len(toks[-1]) >= 2:
                 forms[toks[-1]].append(name)
             if len(toks) >= 3 and toks[-2].casefold() in _NAME_PARTICLES:
@@ -286,7 +291,9 @@ class _Doc:
         for r in self.m:
             sex = _TITLE_SEX.get(r["title"] or "")
             text = r["text"]
-            if text in forms:
+            if r["name"] in people and r["name"].endswith(" " + text) and text not in forms:
+                r["name"] = text  # a country, not the surname of a misread "person"
+            elif text in forms:
                 fits = self._choose(forms[text], r["title"], people)
                 if len(fits) == 1:
                     r["name"], r["label"] = fits[0], "PERSON"

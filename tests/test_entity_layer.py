@@ -367,3 +367,19 @@ def test_layer_argument_is_checked_and_raw_is_spacy_as_given():
     doc = top_entities(corpus, annotations=ann, progress=False)
     assert raw.set_index("name").loc["Charles Kennedy", "mentions"] == 1
     assert doc.set_index("name").loc["Charles Kennedy", "mentions"] == 2
+
+
+def test_country_is_not_taken_for_the_surname_of_a_misread_person():
+    # spaCy's small model calls "Tour de France" a PERSON; "France" stays France.
+    body = "The Tour de France starts. France hosts it. Michael Jordan met fans. Jordan smiled."
+    _, ann = _doc(
+        body, [("Tour de France", "PERSON"), ("France", "GPE"), ("Michael Jordan", "PERSON")]
+    )
+    layer = _layer(ann).set_index("text")
+    assert layer.loc["France", "label"] == "GPE"
+    assert layer.loc["France", "name"] == "France"
+    assert layer.loc["Jordan", ["name", "label", "origin"]].tolist() == [
+        "Michael Jordan",
+        "PERSON",
+        "surname",
+    ]
