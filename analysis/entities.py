@@ -382,7 +382,7 @@ def entity_cooccurrence(
     require_positive_int(examples, func=func, arg="examples", minimum=0)
     require_choice(nationalities, _NATIONALITIES, func=func, arg="nationalities")
     ann = _annotations_for(corpus, annotations, func=func, progress=progress, layer=layer)
-    from analysis.entity_layer import apply_nationalities, own_demonym_codes
+    from analysis.nationalities import apply_nationalities, own_demonym_codes
 
     ann = Annotations(ann.sentences, apply_nationalities(ann.entities, nationalities=nationalities))
     m = _mentions(corpus, ann, types)

@@ -28,8 +28,7 @@ spaCy gave them) and the sentence texts, one document at a time:
    the first mention's).
 
 The layer is :attr:`analysis.Annotations.document_entities`; the entity reports read it.
-Demonyms: :func:`apply_nationalities` and :func:`is_own_demonym_pair` (table
-``analysis/data/demonyms.csv``).
+Demonyms ("Russian", "Americans") are handled in :mod:`analysis.nationalities`.
 """
 
 from __future__ import annotations
@@ -40,22 +39,16 @@ import re
 from collections import Counter, defaultdict
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from analysis._validate import require_choice, require_columns
+from analysis._validate import require_columns
+from analysis.nationalities import demonyms
 from analysis.normalize import _KEEP_POSSESSIVE, _NAME_PARTICLES
 
-__all__ = [
-    "LAYER_COLUMNS",
-    "apply_nationalities",
-    "demonyms",
-    "document_entities",
-    "is_own_demonym_pair",
-    "own_demonym_codes",
-]
+__all__ = ["LAYER_COLUMNS", "document_entities"]
 
 LAYER_COLUMNS = ["doc_id", "sent_id", "start", "end", "text", "label", "name", "origin"]
 _DATA = Path(__file__).resolve().parent / "data"
@@ -79,7 +72,6 @@ _POSSESSIVE = re.compile(r"(?<=\w)['\u2019][sS]$|(?<=[sS])['\u2019]$")
 _EDGE = ' \t\r\n\u00a0"\u201c\u201d'
 _WORD_BEFORE = re.compile(r"([\w'\u2019.-]+)\s*$")
 _WORD_AFTER = re.compile(r"^\s*([\w-]+)")
-_NATIONALITIES = ("separate", "country", "drop")
 
 
 @lru_cache(maxsize=1)
@@ -87,19 +79,6 @@ def _first_names() -> dict[str, str]:
     with (_DATA / "first_names.csv").open(encoding="utf-8") as fh:
         rows = csv.DictReader(ln for ln in fh if not ln.startswith("#"))
         return {r["name"]: r["sex"] for r in rows}
-
-
-@lru_cache(maxsize=1)
-def demonyms() -> dict[str, str]:
-    """The shipped demonym -> country table (``analysis/data/demonyms.csv``).
-
-    Example:
-        >>> demonyms()["American"]
-        'United States'
-    """
-    with (_DATA / "demonyms.csv").open(encoding="utf-8") as fh:
-        rows = csv.DictReader(ln for ln in fh if not ln.startswith("#"))
-        return {r["demonym"]: r["country"] for r in rows}
 
 
 def _trim(text: str, start: int) -> tuple[int, int, str | None]:
@@ -472,60 +451,3 @@ def document_entities(entities: pd.DataFrame, sentences: pd.DataFrame) -> pd.Dat
     for col in ("sent_id", "start", "end"):
         frame[col] = frame[col].astype("int64")
     return frame
-
-
-def apply_nationalities(
-    entities: pd.DataFrame, *, nationalities: Literal["separate", "country", "drop"] = "separate"
-) -> pd.DataFrame:
-    """Demonym mentions (NORP "Russian", "Americans") kept, made their country, or dropped.
-
-    Args:
-        entities: mentions with ``name`` and ``label`` columns.
-        nationalities: "separate" keeps them as NORP entities of their own; "country"
-            names them after their country (label GPE: "American" counts as "United
-            States"); "drop" leaves them out. Only NORP mentions whose name is in
-            :func:`demonyms` are affected.
-
-    Returns:
-        A new DataFrame.
-
-    Example:
-        >>> e = pd.DataFrame({"name": ["American"], "label": ["NORP"]})
-        >>> apply_nationalities(e, nationalities="country")["name"].tolist()
-        ['United States']
-    """
-    require_choice(nationalities, _NATIONALITIES, func="apply_nationalities", arg="nationalities")
-    require_columns(entities, ["name", "label"], func="apply_nationalities", arg="entities")
-    table = demonyms()
-    is_demonym = (entities["label"] == "NORP") & entities["name"].isin(table)
-    if nationalities == "separate" or not is_demonym.any():
-        return entities.copy()
-    if nationalities == "drop":
-        return entities[~is_demonym].reset_index(drop=True)
-    out = entities.copy()
-    out.loc[is_demonym, "name"] = out.loc[is_demonym, "name"].map(table)
-    out.loc[is_demonym, "label"] = "GPE"
-    return out
-
-
-def own_demonym_codes(names: Any, size: int) -> list[int]:
-    """Pair keys ``code_a * size + code_b`` (code = position in the sorted ``names``, a < b)
-    of every country-and-own-demonym pair among ``names``; used by entity_cooccurrence."""
-    position = {n: i for i, n in enumerate(names)}
-    keys = []
-    for demonym, country in demonyms().items():
-        if demonym in position and country in position:
-            a, b = sorted((position[demonym], position[country]))
-            keys.append(a * int(size) + b)
-    return keys
-
-
-def is_own_demonym_pair(a: str, b: str) -> bool:
-    """True for a country and its own demonym ("American" and "United States").
-
-    Example:
-        >>> is_own_demonym_pair("United States", "American")
-        True
-    """
-    table = demonyms()
-    return table.get(a) == b or table.get(b) == a

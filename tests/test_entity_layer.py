@@ -13,13 +13,7 @@ import pytest
 from analysis import Annotations
 from analysis._validate import document_text
 from analysis.entities import entity_cooccurrence, top_entities
-from analysis.entity_layer import (
-    LAYER_COLUMNS,
-    apply_nationalities,
-    demonyms,
-    document_entities,
-    is_own_demonym_pair,
-)
+from analysis.entity_layer import LAYER_COLUMNS, document_entities
 from analysis.errors import AnalysisInputError
 from analysis.normalize import _KEEP_POSSESSIVE, normalize_entities
 
@@ -192,30 +186,6 @@ def test_document_entities_names_missing_columns():
 
 
 # --------------------------------------------------------------------------- demonyms
-def test_demonym_table_maps_to_normalised_country_names():
-    table = demonyms()
-    assert table["American"] == "United States"
-    assert table["British"] == "United Kingdom"
-    assert is_own_demonym_pair("Russian", "Russia")
-    assert not is_own_demonym_pair("Russian", "Ukraine")
-
-
-def test_apply_nationalities_modes():
-    e = pd.DataFrame(
-        {"name": ["American", "Conservatives", "Texas"], "label": ["NORP"] * 2 + ["GPE"]}
-    )
-    assert apply_nationalities(e, nationalities="separate").equals(e)
-    country = apply_nationalities(e, nationalities="country")
-    assert country["name"].tolist() == ["United States", "Conservatives", "Texas"]
-    assert country["label"].tolist() == ["GPE", "NORP", "GPE"]
-    assert apply_nationalities(e, nationalities="drop")["name"].tolist() == [
-        "Conservatives",
-        "Texas",
-    ]
-    with pytest.raises(AnalysisInputError, match="nationalities"):
-        apply_nationalities(e, nationalities="merge")
-
-
 def test_cooccurrence_never_reports_a_country_with_its_own_demonym():
     body = (
         "American officials met Russian envoys in the US. "
