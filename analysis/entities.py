@@ -6,6 +6,11 @@ Every function reads entity mentions from an :class:`analysis.Annotations` objec
 ``name`` (see :mod:`analysis.normalize`): "Putin", "Vladimir Putin" and "Putin's"
 in one article count as one entity; the raw forms stay in ``text``/``surface_forms``.
 
+By default they count the document-level entity layer
+(:attr:`analysis.Annotations.document_entities`, see :mod:`analysis.entity_layer`): spans
+trimmed, one label per name within an article, surnames and repeats spaCy left untagged
+added. ``layer="raw"`` counts spaCy's mentions as given.
+
 Graphs built from :func:`entity_cooccurrence` live in :mod:`analysis.network`.
 """
 
