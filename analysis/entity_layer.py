@@ -66,6 +66,8 @@ _TITLE_SEX = {
 }
 _TITLES = "|".join(_TITLE_SEX)
 _TITLE_IN = re.compile(rf"^({_TITLES})\.?\s+(?=[A-Z])")
+# In spans of other labels only these: "Miss World", "Lord Howe Island" keep theirs.
+_TITLE_IN_ANY = re.compile(r"^(Mr|Mrs|Ms|Dr)\.?\s+(?=[A-Z])")
 _TITLE_BEFORE = re.compile(rf"(?<![\w-])({_TITLES})\.?\s+$")
 _THE = re.compile(r"^the\s+(?=\S)", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"(?<=\w)['\u2019][sS]$|(?<=[sS])['\u2019]$")
@@ -81,7 +83,7 @@ def _first_names() -> dict[str, str]:
         return {r["name"]: r["sex"] for r in rows}
 
 
-def _trim(text: str, start: int) -> tuple[int, int, str | None]:
+def _trim(text: str, start: int, label: str = "PERSON") -> tuple[int, int, str | None]:
     """The trimmed span (start, end) of a mention and a title found inside it."""
     s, t = start, text
     if "\n" in t.strip():
@@ -95,10 +97,11 @@ def _trim(text: str, start: int) -> tuple[int, int, str | None]:
         lead = len(t) - len(t.lstrip(_EDGE))
         t, s = t[lead:], s + lead
         t = t.rstrip(_EDGE)
-        for pattern in (_THE, _TITLE_IN):
+        titles = _TITLE_IN if label == "PERSON" else _TITLE_IN_ANY
+        for pattern in (_THE, titles):
             m = pattern.match(t)
             if m:
-                title = m.group(1) if pattern is _TITLE_IN else title
+                title = m.group(1) if pattern is titles else title
                 t, s = t[m.end() :], s + m.end()
         if t not in _KEEP_POSSESSIVE:
             t = _POSSESSIVE.sub("", t)
@@ -217,7 +220,7 @@ class _Doc:
 
     def trim(self) -> None:
         for r in self.m:
-            s, e, title = _trim(r["text"], r["start"])
+            s, e, title = _trim(r["text"], r["start"], r["label"])
             r["start"], r["end"] = s, e
             r["text"] = r["text"][s - r["_s0"] : e - r["_s0"]]
             r["title"] = title or self._title_before(s)

@@ -74,6 +74,14 @@ def test_spans_lose_the_possessive_and_title_raw_layer_unchanged():
     assert ann.entities["text"].tolist()[0] == "the United Nations's"
 
 
+def test_titles_leave_person_spans_but_not_event_names():
+    body = "Sir Alex Ferguson won. Miss World was held. Mr Lyons said so."
+    _, ann = _doc(
+        body, [("Sir Alex Ferguson", "PERSON"), ("Miss World", "EVENT"), ("Mr Lyons", "ORG")]
+    )
+    assert _layer(ann)["text"].tolist() == ["Alex Ferguson", "Miss World", "Lyons"]
+
+
 def test_span_over_a_line_break_keeps_its_first_line():
     _, ann = _doc("Uber said so.", [("Ukraine\n\nUber", "GPE")], title="Ukraine")
     layer = _layer(ann)
