@@ -52,8 +52,13 @@ def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     return p, r, f
 
 
-def score_layers(corpora: Path, gold_path: Path = GOLD) -> pd.DataFrame:
-    """One row per layer and label (PER, ORG, LOC, micro): tp, fp, fn, precision, recall, f1."""
+def score_layers(corpora: Path, gold_path: Path = GOLD, *, scope: str = "gold") -> pd.DataFrame:
+    """One row per layer and label (PER, ORG, LOC, micro): tp, fp, fn, precision, recall, f1.
+
+    ``scope="gold"``: the report label of a name is computed over the gold documents;
+    "corpus": over each whole corpus (a report on the BBC folder / the RSS CSV, duplicates
+    left out), mentions still scored in the gold documents only.
+    """
     from analysis import annotate, load_corpus
 
     gold = pd.read_csv(gold_path, dtype={"doc_id": str})
@@ -64,12 +69,17 @@ def score_layers(corpora: Path, gold_path: Path = GOLD) -> pd.DataFrame:
         if not docs:
             continue
         corpus = load_corpus(corpora / rel, quiet=True, progress=False)
-        corpus = corpus[corpus["doc_id"].isin(docs)].reset_index(drop=True)
-        if set(corpus["doc_id"]) != docs:
+        if scope == "corpus":
+            corpus = corpus[~corpus["is_duplicate"] | corpus["doc_id"].isin(docs)]
+        else:
+            corpus = corpus[corpus["doc_id"].isin(docs)]
+        corpus = corpus.reset_index(drop=True)
+        if not docs <= set(corpus["doc_id"]):
             raise SystemExit(f"gold documents missing from {corpora / rel}")
         ann = annotate(corpus, progress=False)
         for layer in preds:
-            preds[layer].append(predictions(corpus, ann, layer))
+            p = predictions(corpus, ann, layer)
+            preds[layer].append(p[p["doc_id"].isin(docs)])
     g = gold[gold["gold"].isin(LABELS)]
     gold_set = set(zip(g["doc_id"], g["start"], g["end"], g["gold"], strict=True))
     for layer, parts in preds.items():
@@ -105,8 +115,14 @@ def main(argv: list[str] | None = None) -> int:
     default = os.environ.get("NEWSDESK_CORPORA") or HERE.parents[2] / "shared" / "corpora"
     ap.add_argument("--corpora", default=str(default), help="folder with bbc/ and bbc_rss/")
     ap.add_argument("--json", default=None, help="also write the table here")
+    ap.add_argument(
+        "--scope",
+        choices=["gold", "corpus"],
+        default="gold",
+        help="compute report labels over the gold documents (default) or each whole corpus",
+    )
     args = ap.parse_args(argv)
-    table = score_layers(Path(args.corpora))
+    table = score_layers(Path(args.corpora), scope=args.scope)
     print(table.to_string(index=False))
     if args.json:
         Path(args.json).write_text(json.dumps(table.to_dict("records"), indent=1) + "\n")
