@@ -14,11 +14,20 @@ Frames and their columns (offsets are character offsets into
     doc_id (str), sent_id (int, the sentence that contains the mention's start),
     start (int), end (int), text (str, the surface form as written), label (str, spaCy label),
     name (str, the normalised name: one real-world entity, one name)
+    These are spaCy's mentions as given (the raw layer, checked against spaCy's own
+    pipeline); only ``name`` is added.
+
+``document_entities`` — the document-level entity layer (a property, computed on first
+use from ``entities`` and ``sentences``; see :mod:`analysis.entity_layer`)
+    the columns of ``entities`` plus origin (str: "spacy", "surname" or "repeat"); spans
+    trimmed, one label per name within a document, surnames of people named in full and
+    untagged repeats of multi-word names added. The entity reports read this layer.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import pandas as pd
@@ -47,13 +56,37 @@ class Annotations:
     lexicon: str = ""
     stats: dict[str, Any] = field(default_factory=dict)
 
+    @cached_property
+    def document_entities(self) -> pd.DataFrame:
+        """The document-level entity layer (:func:`analysis.entity_layer.document_entities`).
+
+        Computed once per object from ``entities`` and ``sentences``; ``entities`` (the
+        raw layer) is not changed.
+
+        Example:
+            >>> ann.document_entities.query("origin == 'surname'")  # doctest: +SKIP
+        """
+        from analysis.entity_layer import document_entities
+        from analysis.normalize import normalize_entities
+
+        entities = self.entities
+        if "name" not in entities.columns:
+            entities = normalize_entities(entities)
+        return document_entities(entities, self.sentences)
+
     def for_documents(self, doc_ids: Any) -> Annotations:
         """The annotations of the given ``doc_id`` values only (a new object)."""
         keep = set(doc_ids)
-        return Annotations(
+        out = Annotations(
             sentences=self.sentences[self.sentences["doc_id"].isin(keep)].reset_index(drop=True),
             entities=self.entities[self.entities["doc_id"].isin(keep)].reset_index(drop=True),
             model=self.model,
             lexicon=self.lexicon,
             stats=dict(self.stats),
         )
+        if "document_entities" in self.__dict__:  # already computed: a per-document layer
+            layer = self.__dict__["document_entities"]
+            out.__dict__["document_entities"] = layer[layer["doc_id"].isin(keep)].reset_index(
+                drop=True
+            )
+        return out

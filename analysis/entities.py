@@ -6,6 +6,11 @@ Every function reads entity mentions from an :class:`analysis.Annotations` objec
 ``name`` (see :mod:`analysis.normalize`): "Putin", "Vladimir Putin" and "Putin's"
 in one article count as one entity; the raw forms stay in ``text``/``surface_forms``.
 
+By default they count the document-level entity layer
+(:attr:`analysis.Annotations.document_entities`, see :mod:`analysis.entity_layer`): spans
+trimmed, one label per name within an article, surnames and repeats spaCy left untagged
+added. ``layer="raw"`` counts spaCy's mentions as given.
+
 Graphs built from :func:`entity_cooccurrence` live in :mod:`analysis.network`.
 """
 
@@ -36,6 +41,8 @@ __all__ = [
 
 DEFAULT_TYPES: tuple[str, ...] = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT")
 _WINDOWS = ("sentence", "document")
+_LAYERS = ("document", "raw")
+_NATIONALITIES = ("separate", "country", "drop")
 _FREQS = {"day": "D", "week": "W-SUN", "month": "M"}
 _META = ("title", "source", "published")
 
@@ -53,10 +60,20 @@ def _check_corpus(corpus: Any, *, func: str) -> None:
 
 
 def _annotations_for(
-    corpus: pd.DataFrame, annotations: Any, *, func: str, progress: bool = True
+    corpus: pd.DataFrame,
+    annotations: Any,
+    *,
+    func: str,
+    progress: bool = True,
+    layer: Literal["document", "raw"] = "raw",
 ) -> Annotations:
-    """Validated annotations restricted to the corpus's documents (annotating if None)."""
+    """Validated annotations restricted to the corpus's documents (annotating if None).
+
+    ``layer="document"`` puts the document-level entity layer
+    (:attr:`Annotations.document_entities`) in ``entities``; "raw" keeps spaCy's mentions.
+    """
     _check_corpus(corpus, func=func)
+    require_choice(layer, _LAYERS, func=func, arg="layer")
     if annotations is None:
         from analysis.annotate import annotate  # lazy: spaCy is heavy
 
@@ -91,6 +108,8 @@ def _annotations_for(
             f"{func}(): annotations cover none of the corpus's {len(ids)} doc_id values; "
             "were they made from another corpus? Call analysis.annotate(corpus)"
         )
+    if layer == "document":
+        entities = _document_layer(annotations, entities, sentences, ids, func=func)
     return Annotations(
         sentences=sentences[sentences["doc_id"].isin(ids)].reset_index(drop=True),
         entities=entities[entities["doc_id"].isin(ids)].reset_index(drop=True),
@@ -98,6 +117,21 @@ def _annotations_for(
         lexicon=getattr(annotations, "lexicon", ""),
         stats=dict(getattr(annotations, "stats", {}) or {}),
     )
+
+
+def _document_layer(
+    annotations: Any, entities: pd.DataFrame, sentences: pd.DataFrame, ids: set, *, func: str
+) -> pd.DataFrame:
+    """The document-level entity layer of the corpus's documents (cached on Annotations)."""
+    require_columns(
+        sentences, ["start", "end"], func=func, arg="annotations.sentences (layer='document')"
+    )
+    if isinstance(annotations, Annotations) and "name" in annotations.entities.columns:
+        return annotations.document_entities
+    from analysis.entity_layer import document_entities
+
+    keep = entities["doc_id"].isin(ids)
+    return document_entities(entities[keep], sentences[sentences["doc_id"].isin(ids)])
 
 
 def _check_types(types: Any, *, func: str) -> tuple[str, ...] | None:
@@ -193,6 +227,7 @@ def entity_mentions(
     annotations: Annotations | None = None,
     types: Iterable[str] | None = DEFAULT_TYPES,
     progress: bool = True,
+    layer: Literal["document", "raw"] = "document",
 ) -> pd.DataFrame:
     """One row per entity mention, joined with its document's metadata.
 
@@ -201,6 +236,10 @@ def entity_mentions(
         annotations: from :func:`analysis.annotate`; None annotates the corpus now.
         types: spaCy labels to keep (default :data:`DEFAULT_TYPES`); None keeps all.
         progress: show a progress bar while annotating.
+        layer: "document" (default) counts the document-level entity layer
+            (:attr:`Annotations.document_entities`: trimmed spans, one label per name
+            in a document, surnames and repeats spaCy left untagged); "raw" counts
+            spaCy's mentions as given.
 
     Returns:
         Columns doc_id, name, label, text, sent_id, start, end, published, source,
@@ -211,7 +250,7 @@ def entity_mentions(
     """
     func = "entity_mentions"
     types = _check_types(types, func=func)
-    ann = _annotations_for(corpus, annotations, func=func, progress=progress)
+    ann = _annotations_for(corpus, annotations, func=func, progress=progress, layer=layer)
     out = _mentions(corpus, ann, types)
     cols = ["doc_id", "name", "label", "text", "sent_id", "start", "end", *_META[::-1]]
     return out[cols]
@@ -225,6 +264,7 @@ def top_entities(
     top: int | None = 20,
     by: str | None = None,
     progress: bool = True,
+    layer: Literal["document", "raw"] = "document",
 ) -> pd.DataFrame:
     """The most-mentioned entities (by normalised name), overall or per group.
 
@@ -235,6 +275,10 @@ def top_entities(
         top: how many entities to return (per group when ``by`` is set); None for all.
         by: a corpus column to group by (e.g. "source", "category"); None for overall.
         progress: show a progress bar while annotating.
+        layer: "document" (default) counts the document-level entity layer
+            (:attr:`Annotations.document_entities`: trimmed spans, one label per name
+            in a document, surnames and repeats spaCy left untagged); "raw" counts
+            spaCy's mentions as given.
 
     Returns:
         Columns [by,] name, label (its most common label), mentions (number of
@@ -251,7 +295,7 @@ def top_entities(
         require_positive_int(top, func=func, arg="top")
     if by is not None:
         require_columns(corpus, [by], func=func)
-    ann = _annotations_for(corpus, annotations, func=func, progress=progress)
+    ann = _annotations_for(corpus, annotations, func=func, progress=progress, layer=layer)
     extra = (by,) if by is not None else ()
     m = _mentions(corpus, ann, types, extra)
     keys = [by, "name"] if by is not None else ["name"]
@@ -288,6 +332,8 @@ def entity_cooccurrence(
     examples: int = 3,
     annotations: Annotations | None = None,
     progress: bool = True,
+    layer: Literal["document", "raw"] = "document",
+    nationalities: Literal["separate", "country", "drop"] = "separate",
 ) -> pd.DataFrame:
     """Pairs of entities mentioned together in the same sentence or document.
 
@@ -314,6 +360,15 @@ def entity_cooccurrence(
             mention either.
         annotations: from :func:`analysis.annotate`; None annotates the corpus now.
         progress: show a progress bar while annotating.
+        layer: "document" (default) counts the document-level entity layer
+            (:attr:`Annotations.document_entities`: trimmed spans, one label per name
+            in a document, surnames and repeats spaCy left untagged); "raw" counts
+            spaCy's mentions as given.
+        nationalities: demonyms (NORP "Russian", "Americans"; table
+            ``analysis/data/demonyms.csv``): "separate" keeps them as entities of
+            their own, "country" counts them as their country (GPE), "drop" leaves
+            them out. A country and its own demonym ("American"-"United States")
+            are never reported as a pair.
 
     Returns:
         One row per unordered pair with entity_a < entity_b: entity_a, label_a,
@@ -330,7 +385,11 @@ def entity_cooccurrence(
     types = _check_types(types, func=func)
     require_positive_int(min_count, func=func, arg="min_count")
     require_positive_int(examples, func=func, arg="examples", minimum=0)
-    ann = _annotations_for(corpus, annotations, func=func, progress=progress)
+    require_choice(nationalities, _NATIONALITIES, func=func, arg="nationalities")
+    ann = _annotations_for(corpus, annotations, func=func, progress=progress, layer=layer)
+    from analysis.nationalities import apply_nationalities, own_demonym_codes
+
+    ann = Annotations(ann.sentences, apply_nationalities(ann.entities, nationalities=nationalities))
     m = _mentions(corpus, ann, types)
     labels = _most_common_label(m)
 
@@ -367,6 +426,8 @@ def entity_cooccurrence(
     joined = joined[joined["code_a"] < joined["code_b"]]
     size = np.int64(len(uniques))
     joined = joined.assign(key=joined["code_a"].astype(np.int64) * size + joined["code_b"])
+    # A country and its own demonym ("American"-"United States") are not a finding.
+    joined = joined[~joined["key"].isin(own_demonym_codes(uniques, size))]
     counts = joined["key"].value_counts()
     counts = counts[counts >= min_count]
     if counts.empty:
@@ -469,6 +530,7 @@ def entity_trends(
     types: Iterable[str] | None = DEFAULT_TYPES,
     annotations: Annotations | None = None,
     progress: bool = True,
+    layer: Literal["document", "raw"] = "document",
 ) -> pd.DataFrame:
     """Mentions per entity per day/week/month, with zeros for periods without any.
 
@@ -484,6 +546,10 @@ def entity_trends(
         types: spaCy labels to keep; None keeps all.
         annotations: from :func:`analysis.annotate`; None annotates the corpus now.
         progress: show a progress bar while annotating.
+        layer: "document" (default) counts the document-level entity layer
+            (:attr:`Annotations.document_entities`: trimmed spans, one label per name
+            in a document, surnames and repeats spaCy left untagged); "raw" counts
+            spaCy's mentions as given.
 
     Returns:
         Columns period (tz-aware UTC Timestamp), name, mentions (int); one row per
@@ -511,7 +577,7 @@ def entity_trends(
             f"{func}(): corpus column 'published' has no dates; trends need publication dates"
         )
     dated = corpus[published.notna().to_numpy()]
-    ann = _annotations_for(dated, annotations, func=func, progress=progress)
+    ann = _annotations_for(dated, annotations, func=func, progress=progress, layer=layer)
     m = _mentions(dated, ann, types)
     m["period"] = _period_start(m["published"], freq)
     if names is None:

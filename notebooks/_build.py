@@ -373,6 +373,7 @@ ENTITY_PARAMS = [
     "top",
     "entity_types",
     "cooccurrence_window",
+    "nationalities",
     "min_pair_count",
     "graph_format",
 ]
@@ -391,8 +392,10 @@ def entity_cooccurrence() -> nbformat.NotebookNode:
 Which people, organisations and places the selected articles mention most, which of them are
 mentioned together (in the same sentence, or the same article), the network they form with
 its communities, and how often the top entities were mentioned over time. Names are
-normalised ("Ms Ruiz" and "Ana Ruiz" in one article are one entity). The network is also
-written as a file for Gephi or other graph tools.
+normalised ("Ms Ruiz" and "Ana Ruiz" in one article are one entity), and spaCy's mentions
+are corrected per article: one label per name, and the surname of a person named in full is
+that person wherever it occurs, even where spaCy missed it (a title of the other sex keeps
+two people apart: "Mrs Howard" is not "Michael Howard"). The network is also written as a file for Gephi or other graph tools.
 """),
             _code(
                 NOQA
@@ -435,6 +438,7 @@ top: int = 20  # rows per table and entities per chart
 cache_dir: Optional[str] = None  # annotation cache folder; None: the default cache
 entity_types: list = ["PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"]  # spaCy labels
 cooccurrence_window: str = "sentence"  # "sentence" or "document"
+nationalities: str = "separate"  # demonyms ("Russian"): "separate", "country" or "drop"
 min_pair_count: int = 2  # keep pairs seen together at least this often
 graph_format: str = "gexf"  # network file format: "gexf" (Gephi) or "graphml"
 output_dir: Optional[str] = None  # folder for the network file
@@ -487,7 +491,9 @@ with report_section(docs):
 
 Pairs of entities in the same sentence (or article, with `cooccurrence_window="document"`),
 with example sentences as evidence. npmi is 1 when two entities always appear together,
-0 when they appear together as often as chance predicts.
+0 when they appear together as often as chance predicts. Demonyms ("Russian", "Americans")
+are entities of their own, counted as their country, or left out (`nationalities`); a
+country and its own demonym ("American" and "United States") are never listed as a pair.
 """),
             _code("""
 pairs = None
@@ -497,6 +503,7 @@ with report_section(docs):
         window=cooccurrence_window,
         types=entity_types,
         min_count=min_pair_count,
+        nationalities=nationalities,
         examples=2,
         annotations=ann,
         progress=False,

@@ -38,6 +38,7 @@ SPECIFIC = {
     "entity_cooccurrence": {
         "entity_types": ("list", '["PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"]'),
         "cooccurrence_window": ("str", '"sentence"'),
+        "nationalities": ("str", '"separate"'),
         "min_pair_count": ("int", "2"),
         "graph_format": ("str", '"gexf"'),
         "output_dir": ("Optional[str]", "None"),
