@@ -39,6 +39,7 @@ import importlib.metadata
 import logging
 import multiprocessing
 import os
+import re
 import threading
 import time
 import warnings
@@ -119,9 +120,58 @@ def _version(dist: str) -> str:
         return "unknown"
 
 
-def _doc_rows(doc: Any, key: str, cols: dict[str, list], polarity: Callable) -> None:
-    """Append the rows of one spaCy Doc (text, sentences, entities) to ``cols``."""
-    text = doc.text
+#: Entity labels that are names. A sentence is scored a second time with each such
+#: mention replaced by :data:`MASK_TOKEN`, so words inside names ("Supreme People's
+#: Assembly", "Liberal Democrats") do not colour the sentence (``compound_masked``).
+MASK_LABELS = frozenset(
+    {"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"}
+)
+#: What a masked name is replaced with: one lower-case word that is not in VADER's
+#: lexicon, its negations or boosters (lower case, so it cannot trigger the ALL-CAPS rule).
+MASK_TOKEN = "someone"
+#: What ends a segment: NER and sentences never cross a line break.
+_LINE = re.compile(r"[^\n\r\u2028\u2029]+")
+
+
+def _segments(text: str) -> list[tuple[int, str]]:
+    """``(offset, line)`` of each line of ``text`` holding more than whitespace.
+
+    Each line is annotated as a spaCy ``Doc`` of its own, so a headline's last word and
+    the body's first (or two list items) can never form one entity, and no entity or
+    sentence contains a line break.
+    """
+    return [(m.start(), m.group()) for m in _LINE.finditer(text) if not m.group().isspace()]
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """``(start, end)`` narrowed so that ``text[start:end]`` has no outer whitespace."""
+    seg = text[start:end]
+    stripped = seg.lstrip()
+    start += len(seg) - len(stripped)
+    return start, start + len(stripped.rstrip())
+
+
+def _masked(sentence: str, offset: int, spans: list[tuple[int, int, str]]) -> str | None:
+    """``sentence`` with the name mentions among ``spans`` replaced; None if it has none."""
+    parts, pos = [], offset
+    for s, e, label in spans:
+        if label in MASK_LABELS and offset <= s and e <= offset + len(sentence):
+            parts.append(sentence[pos - offset : s - offset])
+            parts.append(MASK_TOKEN)
+            pos = e
+    if not parts:
+        return None
+    parts.append(sentence[pos - offset :])
+    return "".join(parts)
+
+
+def _doc_rows(
+    text: str, pieces: list[tuple[int, Any]], key: str, cols: dict[str, list], polarity: Callable
+) -> None:
+    """Append the rows of one text (text, sentences, entities) to ``cols``.
+
+    ``pieces`` are the spaCy Docs of the text's lines with their offsets in ``text``.
+    """
     c_hash, c_kind, c_sent, c_start, c_end = (
         cols["hash"],
         cols["kind"],
@@ -131,8 +181,9 @@ def _doc_rows(doc: Any, key: str, cols: dict[str, list], polarity: Callable) -> 
     )
     c_text, c_label = cols["text"], cols["label"]
     c_neg, c_neu, c_pos, c_comp = cols["neg"], cols["neu"], cols["pos"], cols["compound"]
+    c_masked = cols["compound_masked"]
 
-    def row(kind, sent_id, start, end, span, label, scores):
+    def row(kind, sent_id, start, end, span, label, scores, masked=None):
         c_hash.append(key)
         c_kind.append(kind)
         c_sent.append(sent_id)
@@ -144,23 +195,31 @@ def _doc_rows(doc: Any, key: str, cols: dict[str, list], polarity: Callable) -> 
         c_neu.append(scores and scores["neu"])
         c_pos.append(scores and scores["pos"])
         c_comp.append(scores and scores["compound"])
+        c_masked.append(masked)
 
     row(TEXT_KIND, None, 0, len(text), None, None, None)
     starts: list[int] = []
-    for sent in doc.sents:
-        s, e = sent.start_char, sent.end_char
-        seg = text[s:e]
-        stripped = seg.strip()
-        if not stripped:
-            continue
-        if len(stripped) != len(seg):
-            s += len(seg) - len(seg.lstrip())
-            e = s + len(stripped)
-        row(SENTENCE_KIND, len(starts), s, e, stripped, None, polarity(stripped))
-        starts.append(s)
-    for ent in doc.ents:
-        sent_id = max(bisect.bisect_right(starts, ent.start_char) - 1, 0)
-        row(ENTITY_KIND, sent_id, ent.start_char, ent.end_char, ent.text, ent.label_, None)
+    ents: list[tuple[int, int, str]] = []
+    for offset, doc in pieces:
+        line_ents = []
+        for ent in doc.ents:
+            s, e = _trimmed(text, offset + ent.start_char, offset + ent.end_char)
+            if s < e:
+                line_ents.append((s, e, ent.label_))
+        ents.extend(line_ents)
+        for sent in doc.sents:
+            s, e = _trimmed(text, offset + sent.start_char, offset + sent.end_char)
+            if s == e:
+                continue
+            sentence = text[s:e]
+            scores = polarity(sentence)
+            masked_text = _masked(sentence, s, line_ents)
+            masked = scores if masked_text is None else polarity(masked_text)
+            row(SENTENCE_KIND, len(starts), s, e, sentence, None, scores, masked["compound"])
+            starts.append(s)
+    for s, e, label in ents:
+        sent_id = max(bisect.bisect_right(starts, s) - 1, 0)
+        row(ENTITY_KIND, sent_id, s, e, text[s:e], label, None)
 
 
 def annotate_texts(
@@ -174,6 +233,8 @@ def annotate_texts(
 
     This is the unit of work of every engine: worker processes and Dask tasks call it
     on a chunk of texts. ``keys`` default to :func:`analysis.store.text_hash` of each text.
+    Each line of a text is one spaCy ``Doc`` (see :func:`_segments`); ``batch_size``
+    counts texts, so a batch holds the lines of about that many texts.
 
     Example:
         >>> annotate_texts(["Tony Blair met Gordon Brown."]).num_rows  # doctest: +SKIP
@@ -185,8 +246,13 @@ def annotate_texts(
         keys = [text_hash(t) for t in texts]
     polarity = _analyzer().polarity_scores
     cols: dict[str, list] = {name: [] for name in PART_SCHEMA.names}
-    for key, doc in zip(keys, nlp.pipe(texts, batch_size=batch_size), strict=True):
-        _doc_rows(doc, key, cols, polarity)
+    segments = [_segments(t) for t in texts]
+    n_lines = sum(map(len, segments))
+    line_batch = max(batch_size, batch_size * n_lines // max(len(texts), 1))
+    docs = nlp.pipe((line for seg in segments for _, line in seg), batch_size=line_batch)
+    for key, text, seg in zip(keys, texts, segments, strict=True):
+        pieces = [(offset, next(docs)) for offset, _ in seg]
+        _doc_rows(text, pieces, key, cols, polarity)
     return pa.Table.from_pydict(cols, schema=PART_SCHEMA)
 
 
@@ -309,7 +375,18 @@ def _expansion(
     return offsets[doc_codes][doc_of_row] + within, doc_of_row
 
 
-_SENT_RAW = ["code", "sent_id", "start", "end", "text", "neg", "neu", "pos", "compound"]
+_SENT_RAW = [
+    "code",
+    "sent_id",
+    "start",
+    "end",
+    "text",
+    "neg",
+    "neu",
+    "pos",
+    "compound",
+    "compound_masked",
+]
 _ENT_RAW = ["code", "sent_id", "start", "end", "text", "label"]
 
 
@@ -487,6 +564,8 @@ def _store_meta(model_desc: str, nlp: Any) -> dict[str, Any]:
         "spacy": _version("spacy"),
         "vaderSentiment": _version("vaderSentiment"),
         "sentences": "sentencizer spans, whitespace-trimmed, paragraph breaks end sentences",
+        "segments": "each line a Doc: line breaks end sentences and entities; spans trimmed",
+        "masked": f"compound_masked: {'+'.join(sorted(MASK_LABELS))} -> {MASK_TOKEN!r}",
     }
 
 

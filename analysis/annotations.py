@@ -25,7 +25,18 @@ import pandas as pd
 
 __all__ = ["ENTITY_COLUMNS", "SENTENCE_COLUMNS", "Annotations"]
 
-SENTENCE_COLUMNS = ["doc_id", "sent_id", "start", "end", "text", "neg", "neu", "pos", "compound"]
+SENTENCE_COLUMNS = [
+    "doc_id",
+    "sent_id",
+    "start",
+    "end",
+    "text",
+    "neg",
+    "neu",
+    "pos",
+    "compound",
+    "compound_masked",
+]
 ENTITY_COLUMNS = ["doc_id", "sent_id", "start", "end", "text", "label", "name"]
 
 

@@ -1,13 +1,15 @@
-"""Shared fixtures. Real corpora live in ../shared/corpora (beside the repo, as in CI)."""
+"""Shared fixtures. Real corpora live in ../shared/corpora (beside the repo, as in CI)
+or in $NEWSDESK_CORPORA."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "corpora"
+SHARED = Path(os.environ.get("NEWSDESK_CORPORA") or ROOT.parent / "shared" / "corpora")
 BBC_DIR = SHARED / "bbc"
 RSS_CSV = SHARED / "bbc_rss" / "bbc_news.csv"
 SAMPLE_DIR = ROOT / "data" / "sample"
