@@ -23,10 +23,15 @@ How a run goes:
    pandas once (benchmarks/bench_annotate.py: a 10x corpus peaks at 1.32x the memory
    of the 1x one).
 
-Sentences are the sentencizer's spans with surrounding whitespace trimmed; ``text`` is
-exactly ``document_text[start:end]`` and the scores are exactly
-``SentimentIntensityAnalyzer().polarity_scores(text)``. Paragraph breaks (a blank line)
-end a sentence, so a headline is its own sentence.
+Every line of a text (title, each paragraph, each list item) is annotated as a spaCy
+``Doc`` of its own (:func:`_segments`), so a line break is a hard boundary: no entity or
+sentence crosses it (spaCy on the whole text read "England\n\nLewis Moody" as one ORG
+across a headline's end). A headline is its own sentence. Sentences and entities are
+spaCy's spans with surrounding whitespace trimmed; ``text`` is exactly
+``document_text[start:end]``; the scores are exactly
+``SentimentIntensityAnalyzer().polarity_scores(text)`` and ``compound_masked`` is the
+compound of the sentence with each name mention (:data:`MASK_LABELS`) replaced by
+:data:`MASK_TOKEN`.
 """
 
 from __future__ import annotations
