@@ -128,6 +128,9 @@ def _version(dist: str) -> str:
 #: Entity labels that are names. A sentence is scored a second time with each such
 #: mention replaced by :data:`MASK_TOKEN`, so words inside names ("Supreme People's
 #: Assembly", "Liberal Democrats") do not colour the sentence (``compound_masked``).
+#: A one-word "name" that is itself a VADER lexicon word is kept: in informal text
+#: those are mostly tagging errors ("LOL" ORG, "Yay" PERSON, "Congrats" NORP), and
+#: masking them cost r = 0.871 -> 0.852 on VADER's rated tweets (0.870 when kept).
 MASK_LABELS = frozenset(
     {"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"}
 )
@@ -156,11 +159,19 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     return start, start + len(stripped.rstrip())
 
 
+def _maskable(span: str, label: str) -> bool:
+    """Is this entity mention a name to mask (see :data:`MASK_LABELS`)?"""
+    if label not in MASK_LABELS:
+        return False
+    return any(c.isspace() for c in span) or span.lower() not in _analyzer().lexicon
+
+
 def _masked(sentence: str, offset: int, spans: list[tuple[int, int, str]]) -> str | None:
     """``sentence`` with the name mentions among ``spans`` replaced; None if it has none."""
     parts, pos = [], offset
+    end = offset + len(sentence)
     for s, e, label in spans:
-        if label in MASK_LABELS and offset <= s and e <= offset + len(sentence):
+        if offset <= s and e <= end and _maskable(sentence[s - offset : e - offset], label):
             parts.append(sentence[pos - offset : s - offset])
             parts.append(MASK_TOKEN)
             pos = e
@@ -570,7 +581,8 @@ def _store_meta(model_desc: str, nlp: Any) -> dict[str, Any]:
         "vaderSentiment": _version("vaderSentiment"),
         "sentences": "sentencizer spans, whitespace-trimmed, paragraph breaks end sentences",
         "segments": "each line a Doc: line breaks end sentences and entities; spans trimmed",
-        "masked": f"compound_masked: {'+'.join(sorted(MASK_LABELS))} -> {MASK_TOKEN!r}",
+        "masked": f"compound_masked: {'+'.join(sorted(MASK_LABELS))} -> {MASK_TOKEN!r}, "
+        "except one-word names that are lexicon words",
     }
 
 

@@ -508,6 +508,8 @@ def test_masked_score_is_vader_on_the_sentence_with_names_replaced(tmp_path):
     ents = ann.entities[ann.entities["doc_id"] == "m1"]
     masked, pos = [], s.loc[sentence, "start"]
     for row in ents[ents["label"].isin(annotate_mod.MASK_LABELS)].itertuples():
+        if " " not in row.text and row.text.lower() in vader.lexicon:
+            continue
         masked.append(
             sentence[pos - s.loc[sentence, "start"] : row.start - s.loc[sentence, "start"]]
         )
@@ -523,6 +525,14 @@ def test_masked_score_is_vader_on_the_sentence_with_names_replaced(tmp_path):
         s.loc["Nothing happened on Tuesday.", "compound_masked"]
         == (s.loc["Nothing happened on Tuesday.", "compound"])
     )
+
+
+def test_one_word_names_that_are_sentiment_words_are_not_masked():
+    sentence = "LOL Mallory said Nice Jones."
+    spans = [(0, 3, "ORG"), (4, 11, "PERSON"), (17, 21, "GPE"), (17, 27, "PERSON")]
+    assert annotate_mod._masked(sentence, 0, spans[:3]) == "LOL someone said Nice Jones."
+    assert annotate_mod._masked(sentence, 0, [spans[3]]) == "LOL Mallory said someone."
+    assert annotate_mod._masked(sentence, 0, [(0, 7, "DATE")]) is None
 
 
 def test_mask_token_is_neutral_to_vader():
