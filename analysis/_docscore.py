@@ -125,7 +125,10 @@ def document_rule_note(documents: pd.DataFrame, *, masked: bool = True) -> str:
             f"{SHORT_TEXT_WORDS} words, where a mean of sentences would dilute it)"
         )
     if n_mean:
-        parts.append(f"mean of sentence scores for {n_mean:,} longer text(s)")
+        parts.append(
+            f"mean of sentence scores for {n_mean:,} longer text(s) (over "
+            f"{SHORT_TEXT_WORDS} words, where VADER on the whole text would saturate)"
+        )
     how = "; ".join(parts) if parts else "no scored text"
     mask = (
         "entity names (people, organisations, places, ...) are masked before scoring, so "
