@@ -467,3 +467,36 @@ def test_whole_text_rule_follows_vader_on_real_rss_items(rss_csv, tmp_path):
     assert (np.abs(ours - whole) < 0.01).mean() > 0.9
     mean_gap = np.abs(docs["mean_compound"].to_numpy() - whole).mean()
     assert np.abs(ours - whole).mean() < mean_gap / 3
+
+
+@pytest.mark.slow
+def test_document_rule_and_masking_against_vader_human_ratings():
+    """VADER's own human-rated tweets and NYT snippets (from the vaderSentiment 3.3.2 sdist,
+    see benchmarks/accuracy.py; set NEWSDESK_VADER_SDIST to its path)."""
+    import os
+    import sys
+    from pathlib import Path
+
+    sdist = Path(os.environ.get("NEWSDESK_VADER_SDIST", "vaderSentiment-3.3.2.tar.gz"))
+    if not sdist.is_file():
+        pytest.skip(f"VADER ground truth not found at {sdist} (set NEWSDESK_VADER_SDIST)")
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from accuracy import read_ground_truth
+
+    from analysis.annotate import annotate
+
+    r = {}
+    for name in ("tweets", "nytEditorialSnippets"):
+        rows = read_ground_truth(sdist, name)
+        corpus = pd.DataFrame(
+            {"doc_id": [x[0] for x in rows], "title": "", "text": [x[2] for x in rows]}
+        )
+        ann = annotate(corpus, cache_dir=False, progress=False, n_process=1)
+        gold = np.array([x[1] for x in rows])
+        for rule in ("sentence_mean", "auto"):
+            for masked in (False, True):
+                docs = document_sentiment(corpus, annotations=ann, rule=rule, masked=masked)
+                r[name, rule, masked] = np.corrcoef(gold, docs["compound"].fillna(0.0))[0, 1]
+    assert r["tweets", "sentence_mean", False] < 0.83 < 0.86 < r["tweets", "auto", False]
+    assert r["tweets", "auto", True] > r["tweets", "auto", False] - 0.005
+    assert r["nytEditorialSnippets", "auto", True] > r["nytEditorialSnippets", "auto", False]
