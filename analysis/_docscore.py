@@ -112,7 +112,7 @@ def document_rule_note(documents: pd.DataFrame, *, masked: bool = True) -> str:
 
     Example:
         >>> document_rule_note(document_sentiment(corpus, annotations=ann))  # doctest: +SKIP
-        'Article score: mean of sentence scores for all 37 articles (longer than 60 words) ...'
+        'Article score: mean of sentence scores for 37 longer text(s) (over 60 words, ...'
     """
     require_columns(documents, ["rule", "n_sentences"], func="document_rule_note")
     scored = documents[documents["n_sentences"] > 0]
