@@ -26,10 +26,15 @@ How a run goes:
    pandas once (benchmarks/bench_annotate.py: a 10x corpus peaks at 1.32x the memory
    of the 1x one).
 
-Sentences are the sentencizer's spans with surrounding whitespace trimmed; ``text`` is
-exactly ``document_text[start:end]`` and the scores are exactly
-``SentimentIntensityAnalyzer().polarity_scores(text)``. Paragraph breaks (a blank line)
-end a sentence, so a headline is its own sentence.
+Every line of a text (title, each paragraph, each list item) is annotated as a spaCy
+``Doc`` of its own (:func:`_segments`), so a line break is a hard boundary: no entity or
+sentence crosses it (spaCy on the whole text read "England\n\nLewis Moody" as one ORG
+across a headline's end). A headline is its own sentence. Sentences and entities are
+spaCy's spans with surrounding whitespace trimmed; ``text`` is exactly
+``document_text[start:end]``; the scores are exactly
+``SentimentIntensityAnalyzer().polarity_scores(text)`` and ``compound_masked`` is the
+compound of the sentence with each name mention (:data:`MASK_LABELS`) replaced by
+:data:`MASK_TOKEN`.
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ import importlib.metadata
 import logging
 import multiprocessing
 import os
+import re
 import threading
 import time
 import warnings
@@ -124,9 +130,69 @@ def _version(dist: str) -> str:
         return "unknown"
 
 
-def _doc_rows(doc: Any, key: str, cols: dict[str, list], polarity: Callable) -> None:
-    """Append the rows of one spaCy Doc (text, sentences, entities) to ``cols``."""
-    text = doc.text
+#: Entity labels that are names. A sentence is scored a second time with each such
+#: mention replaced by :data:`MASK_TOKEN`, so words inside names ("Supreme People's
+#: Assembly", "Liberal Democrats") do not colour the sentence (``compound_masked``).
+#: A one-word "name" that is itself a VADER lexicon word is kept: in informal text
+#: those are mostly tagging errors ("LOL" ORG, "Yay" PERSON, "Congrats" NORP), and
+#: masking them cost r = 0.871 -> 0.852 on VADER's rated tweets (0.870 when kept).
+MASK_LABELS = frozenset(
+    {"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"}
+)
+#: What a masked name is replaced with: one lower-case word that is not in VADER's
+#: lexicon, its negations or boosters (lower case, so it cannot trigger the ALL-CAPS rule).
+MASK_TOKEN = "someone"
+#: What ends a segment: NER and sentences never cross a line break.
+_LINE = re.compile(r"[^\n\r\u2028\u2029]+")
+
+
+def _segments(text: str) -> list[tuple[int, str]]:
+    """``(offset, line)`` of each line of ``text`` holding more than whitespace.
+
+    Each line is annotated as a spaCy ``Doc`` of its own, so a headline's last word and
+    the body's first (or two list items) can never form one entity, and no entity or
+    sentence contains a line break.
+    """
+    return [(m.start(), m.group()) for m in _LINE.finditer(text) if not m.group().isspace()]
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """``(start, end)`` narrowed so that ``text[start:end]`` has no outer whitespace."""
+    seg = text[start:end]
+    stripped = seg.lstrip()
+    start += len(seg) - len(stripped)
+    return start, start + len(stripped.rstrip())
+
+
+def _maskable(span: str, label: str) -> bool:
+    """Is this entity mention a name to mask (see :data:`MASK_LABELS`)?"""
+    if label not in MASK_LABELS:
+        return False
+    return any(c.isspace() for c in span) or span.lower() not in _analyzer().lexicon
+
+
+def _masked(sentence: str, offset: int, spans: list[tuple[int, int, str]]) -> str | None:
+    """``sentence`` with the name mentions among ``spans`` replaced; None if it has none."""
+    parts, pos = [], offset
+    end = offset + len(sentence)
+    for s, e, label in spans:
+        if offset <= s and e <= end and _maskable(sentence[s - offset : e - offset], label):
+            parts.append(sentence[pos - offset : s - offset])
+            parts.append(MASK_TOKEN)
+            pos = e
+    if not parts:
+        return None
+    parts.append(sentence[pos - offset :])
+    return "".join(parts)
+
+
+def _doc_rows(
+    text: str, pieces: list[tuple[int, Any]], key: str, cols: dict[str, list], polarity: Callable
+) -> None:
+    """Append the rows of one text (text, sentences, entities) to ``cols``.
+
+    ``pieces`` are the spaCy Docs of the text's lines with their offsets in ``text``.
+    """
     c_hash, c_kind, c_sent, c_start, c_end = (
         cols["hash"],
         cols["kind"],
@@ -136,8 +202,9 @@ def _doc_rows(doc: Any, key: str, cols: dict[str, list], polarity: Callable) -> 
     )
     c_text, c_label = cols["text"], cols["label"]
     c_neg, c_neu, c_pos, c_comp = cols["neg"], cols["neu"], cols["pos"], cols["compound"]
+    c_masked = cols["compound_masked"]
 
-    def row(kind, sent_id, start, end, span, label, scores):
+    def row(kind, sent_id, start, end, span, label, scores, masked=None):
         c_hash.append(key)
         c_kind.append(kind)
         c_sent.append(sent_id)
@@ -149,23 +216,31 @@ def _doc_rows(doc: Any, key: str, cols: dict[str, list], polarity: Callable) -> 
         c_neu.append(scores and scores["neu"])
         c_pos.append(scores and scores["pos"])
         c_comp.append(scores and scores["compound"])
+        c_masked.append(masked)
 
     row(TEXT_KIND, None, 0, len(text), None, None, None)
     starts: list[int] = []
-    for sent in doc.sents:
-        s, e = sent.start_char, sent.end_char
-        seg = text[s:e]
-        stripped = seg.strip()
-        if not stripped:
-            continue
-        if len(stripped) != len(seg):
-            s += len(seg) - len(seg.lstrip())
-            e = s + len(stripped)
-        row(SENTENCE_KIND, len(starts), s, e, stripped, None, polarity(stripped))
-        starts.append(s)
-    for ent in doc.ents:
-        sent_id = max(bisect.bisect_right(starts, ent.start_char) - 1, 0)
-        row(ENTITY_KIND, sent_id, ent.start_char, ent.end_char, ent.text, ent.label_, None)
+    ents: list[tuple[int, int, str]] = []
+    for offset, doc in pieces:
+        line_ents = []
+        for ent in doc.ents:
+            s, e = _trimmed(text, offset + ent.start_char, offset + ent.end_char)
+            if s < e:
+                line_ents.append((s, e, ent.label_))
+        ents.extend(line_ents)
+        for sent in doc.sents:
+            s, e = _trimmed(text, offset + sent.start_char, offset + sent.end_char)
+            if s == e:
+                continue
+            sentence = text[s:e]
+            scores = polarity(sentence)
+            masked_text = _masked(sentence, s, line_ents)
+            masked = scores if masked_text is None else polarity(masked_text)
+            row(SENTENCE_KIND, len(starts), s, e, sentence, None, scores, masked["compound"])
+            starts.append(s)
+    for s, e, label in ents:
+        sent_id = max(bisect.bisect_right(starts, s) - 1, 0)
+        row(ENTITY_KIND, sent_id, s, e, text[s:e], label, None)
 
 
 def annotate_texts(
@@ -179,6 +254,8 @@ def annotate_texts(
 
     This is the unit of work of every engine: worker processes and Dask tasks call it
     on a chunk of texts. ``keys`` default to :func:`analysis.store.text_hash` of each text.
+    Each line of a text is one spaCy ``Doc`` (see :func:`_segments`); ``batch_size``
+    counts texts, so a batch holds the lines of about that many texts.
 
     Example:
         >>> annotate_texts(["Tony Blair met Gordon Brown."]).num_rows  # doctest: +SKIP
@@ -190,8 +267,13 @@ def annotate_texts(
         keys = [text_hash(t) for t in texts]
     polarity = _analyzer().polarity_scores
     cols: dict[str, list] = {name: [] for name in PART_SCHEMA.names}
-    for key, doc in zip(keys, nlp.pipe(texts, batch_size=batch_size), strict=True):
-        _doc_rows(doc, key, cols, polarity)
+    segments = [_segments(t) for t in texts]
+    n_lines = sum(map(len, segments))
+    line_batch = max(batch_size, batch_size * n_lines // max(len(texts), 1))
+    docs = nlp.pipe((line for seg in segments for _, line in seg), batch_size=line_batch)
+    for key, text, seg in zip(keys, texts, segments, strict=True):
+        pieces = [(offset, next(docs)) for offset, _ in seg]
+        _doc_rows(text, pieces, key, cols, polarity)
     return pa.Table.from_pydict(cols, schema=PART_SCHEMA)
 
 
@@ -334,7 +416,18 @@ def _expansion(
     return offsets[doc_codes][doc_of_row] + within, doc_of_row
 
 
-_SENT_RAW = ["code", "sent_id", "start", "end", "text", "neg", "neu", "pos", "compound"]
+_SENT_RAW = [
+    "code",
+    "sent_id",
+    "start",
+    "end",
+    "text",
+    "neg",
+    "neu",
+    "pos",
+    "compound",
+    "compound_masked",
+]
 _ENT_RAW = ["code", "sent_id", "start", "end", "text", "label"]
 
 
@@ -512,6 +605,9 @@ def _store_meta(model_desc: str, nlp: Any) -> dict[str, Any]:
         "spacy": _version("spacy"),
         "vaderSentiment": _version("vaderSentiment"),
         "sentences": "sentencizer spans, whitespace-trimmed, paragraph breaks end sentences",
+        "segments": "each line a Doc: line breaks end sentences and entities; spans trimmed",
+        "masked": f"compound_masked: {'+'.join(sorted(MASK_LABELS))} -> {MASK_TOKEN!r}, "
+        "except one-word names that are lexicon words",
     }
 
 

@@ -8,11 +8,14 @@ Frames and their columns (offsets are character offsets into
 
 ``sentences`` — one row per sentence
     doc_id (str), sent_id (int, 0-based within the document), start (int), end (int),
-    text (str), neg, neu, pos, compound (float; vaderSentiment ``polarity_scores`` of ``text``)
+    text (str), neg, neu, pos, compound (float; vaderSentiment ``polarity_scores`` of ``text``),
+    compound_masked (float; the compound of ``text`` with entity names masked, see
+    :mod:`analysis.annotate`)
 
 ``entities`` — one row per entity mention
     doc_id (str), sent_id (int, the sentence that contains the mention's start),
-    start (int), end (int), text (str, the surface form as written), label (str, spaCy label),
+    start (int), end (int), text (str, the surface form as written; never contains a line
+    break or outer whitespace), label (str, spaCy label),
     name (str, the normalised name: one real-world entity, one name)
     These are spaCy's mentions as given (the raw layer, checked against spaCy's own
     pipeline); only ``name`` is added.
@@ -34,7 +37,18 @@ import pandas as pd
 
 __all__ = ["ENTITY_COLUMNS", "SENTENCE_COLUMNS", "Annotations"]
 
-SENTENCE_COLUMNS = ["doc_id", "sent_id", "start", "end", "text", "neg", "neu", "pos", "compound"]
+SENTENCE_COLUMNS = [
+    "doc_id",
+    "sent_id",
+    "start",
+    "end",
+    "text",
+    "neg",
+    "neu",
+    "pos",
+    "compound",
+    "compound_masked",
+]
 ENTITY_COLUMNS = ["doc_id", "sent_id", "start", "end", "text", "label", "name"]
 
 

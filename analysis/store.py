@@ -68,7 +68,7 @@ __all__ = [
 ]
 
 #: Bump when the rows written for a text change meaning or shape.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 TEXT_KIND, SENTENCE_KIND, ENTITY_KIND = 0, 1, 2
 
@@ -85,6 +85,7 @@ PART_SCHEMA = pa.schema(
         ("neu", pa.float64()),
         ("pos", pa.float64()),
         ("compound", pa.float64()),
+        ("compound_masked", pa.float64()),
     ]
 )
 

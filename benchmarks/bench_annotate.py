@@ -14,7 +14,7 @@ benchmarks/run_all.py; ``speedup`` = reference / ours):
    processes, VADER per sentence, results written to the Parquet cache. Both timed
    with model loading, in this one process, same texts (``document_text``). The
    entity match (same ``(start, end, label)`` list per document as the full
-   pipeline) is reported over all documents.
+   pipeline run on each line alone) is reported over all documents.
 2. **warm vs cold** — the same ``annotate`` call again on the now filled cache.
 3. **10x corpus vs 1x** — every article repeated 10 times with new ids and a unique
    last line (so the cache cannot dedupe them), each run cold in its own subprocess;
@@ -95,17 +95,34 @@ def _cpu_seconds() -> float:
 
 
 def _naive(texts: list[str], model_name: str) -> tuple[float, list[list[tuple]]]:
-    """What a user would write: full pipeline, one process, VADER per article."""
+    """What a user would write: full pipeline, one process, VADER per article.
+
+    spaCy runs on each line of an article alone (line breaks are entity boundaries since
+    issue 8; the cost is the same as on whole texts), entity spans shifted to the
+    article and trimmed of outer whitespace: the reference of the entity match.
+    """
     import spacy
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
     t0 = time.perf_counter()
     nlp = spacy.load(model_name)
     vader = SentimentIntensityAnalyzer()
-    ents, scores = [], []
-    for text, doc in zip(texts, nlp.pipe(texts), strict=True):
-        ents.append([(e.start_char, e.end_char, e.label_) for e in doc.ents])
-        scores.append(vader.polarity_scores(text))
+    lines = []
+    for i, text in enumerate(texts):
+        pos = 0
+        for line in text.split("\n"):
+            if line.strip():
+                lines.append((i, pos, line))
+            pos += len(line) + 1
+    ents: list[list[tuple]] = [[] for _ in texts]
+    for (i, offset, _), doc in zip(lines, nlp.pipe(line for _, _, line in lines), strict=True):
+        for e in doc.ents:
+            s, t = offset + e.start_char, offset + e.end_char
+            span = texts[i][s:t]
+            s += len(span) - len(span.lstrip())
+            ents[i].append((s, s + len(span.strip()), e.label_))
+    scores = [vader.polarity_scores(text) for text in texts]
+    del scores
     return time.perf_counter() - t0, ents
 
 

@@ -611,7 +611,12 @@ def sentiment() -> nbformat.NotebookNode:
 
 How positive or negative the selected articles are, with VADER scores per sentence
 (compound from -1, most negative, to +1, most positive; |compound| < 0.05 is neutral).
-An article's score is the mean of its sentences. Groups and periods show the mean article
+Method: each sentence is scored with the names of people, organisations, places etc.
+masked (replaced by a neutral word), so that words inside names ("Supreme" in "Supreme
+People's Assembly") do not count as sentiment. An article's score fits its length: for a
+short text (at most 60 words, e.g. a headline with its summary) VADER's compound of the
+whole text, for a longer one the mean of its sentence scores (VADER's compound saturates
+on long texts); the rule used is stated below. Groups and periods show the mean article
 score with a 95% confidence interval. Also: sentiment of the sentences that mention each
 entity, and the most positive and negative sentences. VADER is a word-list method made
 for short social-media text: read the scores as a rough guide, not a verdict.
@@ -641,6 +646,7 @@ from analysis.display import (
 )
 from analysis.filters import filter_corpus, grouping_column, resolve_notebook_path
 from analysis.sentiment import (
+    document_rule_note,
     document_sentiment,
     entity_sentiment,
     extreme_sentences,
@@ -687,8 +693,9 @@ show(
 with report_section(docs):
     sentences = sentence_sentiment(docs, annotations=ann, progress=False)
     documents = document_sentiment(docs, annotations=ann, progress=False)
+    show_message(document_rule_note(documents))
     fig, alt = plots.histogram_chart(
-        {"Sentences": sentences["compound"], "Articles (mean of sentences)": documents["mean_compound"]},
+        {"Sentences": sentences["score"], "Articles": documents["compound"]},
         title="Distribution of VADER compound scores",
         xlabel="Compound score (-1 negative, +1 positive)",
     )
@@ -771,7 +778,7 @@ with report_section(docs):
             _code("""
 with report_section(docs):
     extremes = extreme_sentences(docs, n=min(top, 10), annotations=ann, progress=False)
-    cols = ["rank", "compound", "text", "title", "source", "published"]
+    cols = ["rank", "score", "text", "title", "source", "published"]
     for polarity in ("positive", "negative"):
         show_table(
             extremes[extremes["polarity"] == polarity],

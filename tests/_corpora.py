@@ -64,11 +64,53 @@ def bbc_per_category(bbc_dir: Path, files: slice) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def reference_lines(text: str) -> list[tuple[int, str]]:
+    """``(offset, line)`` of each non-blank line: the unit spaCy is run on (issue 8).
+
+    Written apart from ``analysis.annotate._segments`` so tests check one against the other.
+    """
+    out, pos = [], 0
+    for line in text.replace("\r", "\n").split("\n"):
+        if line.strip():
+            out.append((pos, line))
+        pos += len(line) + 1
+    return out
+
+
+def reference_spans(text: str, nlp) -> tuple[list[tuple[int, int]], list[tuple[int, int, str]]]:
+    """Sentence and entity character spans of ``text``: ``nlp`` run on each line alone,
+    every span shifted to its line's offset and stripped of outer whitespace.
+
+    Returns ``(sentences, entities)``: ``[(start, end)]`` and ``[(start, end, label)]``.
+    """
+
+    def strip(start: int, end: int) -> tuple[int, int]:
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        return start, end
+
+    sents, ents = [], []
+    for offset, line in reference_lines(text):
+        doc = nlp(line)
+        for span in doc.sents:
+            s, e = strip(offset + span.start_char, offset + span.end_char)
+            if s < e:
+                sents.append((s, e))
+        for ent in doc.ents:
+            s, e = strip(offset + ent.start_char, offset + ent.end_char)
+            if s < e:
+                ents.append((s, e, ent.label_))
+    return sents, ents
+
+
 def reference_annotations(corpus: pd.DataFrame, nlp):
     """Annotations built straight from spaCy and vaderSentiment, without analysis.annotate.
 
-    Sentences are ``nlp``'s sentences, each scored with ``polarity_scores``; entities are
-    ``doc.ents`` with the sentence holding their start; names via normalize_entities.
+    ``nlp`` runs on each line of a document alone (:func:`reference_spans`); sentences
+    are scored with ``polarity_scores``; entities get the sentence holding their start;
+    names via normalize_entities.
     """
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
@@ -78,31 +120,29 @@ def reference_annotations(corpus: pd.DataFrame, nlp):
 
     vader = SentimentIntensityAnalyzer()
     sents, ents = [], []
-    for doc_id, doc in zip(corpus["doc_id"], nlp.pipe(document_text(corpus)), strict=True):
-        spans = list(doc.sents)
-        for sent_id, span in enumerate(spans):
+    for doc_id, text in zip(corpus["doc_id"], document_text(corpus), strict=True):
+        spans, entities = reference_spans(text, nlp)
+        for sent_id, (s, e) in enumerate(spans):
             sents.append(
                 {
                     "doc_id": doc_id,
                     "sent_id": sent_id,
-                    "start": span.start_char,
-                    "end": span.end_char,
-                    "text": span.text,
-                    **vader.polarity_scores(span.text),
+                    "start": s,
+                    "end": e,
+                    "text": text[s:e],
+                    **vader.polarity_scores(text[s:e]),
                 }
             )
-        for ent in doc.ents:
-            sent_id = next(
-                i for i, s in enumerate(spans) if s.start_char <= ent.start_char < s.end_char
-            )
+        for s, e, label in entities:
+            sent_id = next(i for i, (a, b) in enumerate(spans) if a <= s < b)
             ents.append(
                 {
                     "doc_id": doc_id,
                     "sent_id": sent_id,
-                    "start": ent.start_char,
-                    "end": ent.end_char,
-                    "text": ent.text,
-                    "label": ent.label_,
+                    "start": s,
+                    "end": e,
+                    "text": text[s:e],
+                    "label": label,
                 }
             )
     return Annotations(pd.DataFrame(sents), normalize_entities(pd.DataFrame(ents)))

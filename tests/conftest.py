@@ -1,4 +1,5 @@
-"""Shared fixtures. Real corpora live in ../shared/corpora (beside the repo, as in CI)."""
+"""Shared fixtures. Real corpora live in ../shared/corpora (beside the repo, as in CI)
+or in $NEWSDESK_CORPORA."""
 
 from __future__ import annotations
 

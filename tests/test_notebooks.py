@@ -174,6 +174,9 @@ def test_sentiment_runs_on_sample(tmp_path):
     assert "Sentiment lexicon" in html
     assert "Most positive sentences" in html
     assert "Most negative sentences" in html
+    # Issue 8: the report says which document rule it used and that names are masked.
+    assert "Article score: mean of sentence scores for" in html
+    assert "entity names (people, organisations, places, ...) are masked" in html
     alts = _images(html)
     assert any(a.startswith("Histograms") for a in alts)
     assert any("confidence band" in a for a in alts)

@@ -14,6 +14,8 @@ from analysis.annotations import Annotations
 from analysis.entities import DEFAULT_TYPES
 from analysis.errors import AnalysisInputError
 from analysis.sentiment import (
+    SHORT_TEXT_WORDS,
+    document_rule_note,
     document_sentiment,
     entity_sentiment,
     extreme_sentences,
@@ -117,12 +119,16 @@ def test_sentence_sentiment_passes_scores_through(data):
         "neu",
         "pos",
         "compound",
+        "compound_masked",
+        "score",
         "label",
         "title",
         "source",
         "published",
     ]
     assert len(out) == len(ann.sentences) == 10
+    # Hand-built annotations without compound_masked are scored as written.
+    assert out["compound_masked"].isna().all() and (out["score"] == out["compound"]).all()
     merged = out.merge(ann.sentences, on=["doc_id", "sent_id"], suffixes=("", "_in"))
     for col in ("text", "neg", "neu", "pos", "compound"):
         assert (merged[col] == merged[f"{col}_in"]).all()
@@ -134,9 +140,11 @@ def test_sentence_sentiment_passes_scores_through(data):
 
 def test_document_sentiment_by_hand(data):
     corpus, ann = data
-    out = document_sentiment(corpus, annotations=ann)
+    out = document_sentiment(corpus, annotations=ann, rule="sentence_mean")
     assert out["doc_id"].tolist() == list(DOCS)
     got = out.set_index("doc_id")
+    assert (got["compound"].dropna() == got["mean_compound"].dropna()).all()
+    assert set(got["rule"].dropna()) == {"sentence_mean"}
     for doc_id, mean in DOC_MEANS.items():
         assert got.loc[doc_id, "mean_compound"] == pytest.approx(mean)
     assert got.loc["d1", "n_sentences"] == 3
@@ -155,7 +163,7 @@ def test_document_sentiment_by_hand(data):
 
 def test_sentiment_by_group_t_interval(data):
     corpus, ann = data
-    out = sentiment_by_group(corpus, by="source", annotations=ann)
+    out = sentiment_by_group(corpus, by="source", annotations=ann, rule="sentence_mean")
     assert list(out.columns) == ["source", "n_docs", "mean", "ci_low", "ci_high"]
     a = out[out["source"] == "A"].iloc[0]
     assert a["n_docs"] == 2 and a["mean"] == pytest.approx(0.4)
@@ -167,13 +175,15 @@ def test_sentiment_by_group_t_interval(data):
     na = out[out["source"].isna()].iloc[0]  # d6: one document -> NaN interval
     assert na["n_docs"] == 1 and na["mean"] == pytest.approx(0.5)
     assert math.isnan(na["ci_low"]) and math.isnan(na["ci_high"])
-    wide = sentiment_by_group(corpus, by="source", annotations=ann, confidence=0.99)
+    wide = sentiment_by_group(
+        corpus, by="source", annotations=ann, confidence=0.99, rule="sentence_mean"
+    )
     assert wide.iloc[0]["ci_low"] < a["ci_low"]
 
 
 def test_sentiment_over_time_weekly(data):
     corpus, ann = data
-    out = sentiment_over_time(corpus, freq="week", annotations=ann)
+    out = sentiment_over_time(corpus, freq="week", annotations=ann, rule="sentence_mean")
     assert list(out.columns) == ["period", "n_docs", "mean", "ci_low", "ci_high"]
     weeks = pd.date_range("2024-01-01", "2024-01-22", freq="7D", tz="UTC")
     assert out["period"].tolist() == list(weeks)
@@ -237,6 +247,10 @@ def test_errors(data):
         )
     with pytest.raises(AnalysisInputError, match="n=0"):
         extreme_sentences(corpus, n=0, annotations=ann)
+    with pytest.raises(AnalysisInputError, match="rule='longest'"):
+        document_sentiment(corpus, annotations=ann, rule="longest")
+    with pytest.raises(AnalysisInputError, match="masked='yes'"):
+        sentence_sentiment(corpus, annotations=ann, masked="yes")
     with pytest.raises(AnalysisInputError, match="published"):
         sentiment_over_time(corpus.drop(columns="published"), annotations=ann)
 
@@ -253,6 +267,97 @@ def test_inputs_not_mutated(data):
     pd.testing.assert_frame_equal(corpus, c0)
     pd.testing.assert_frame_equal(ann.sentences, s0)
     pd.testing.assert_frame_equal(ann.entities, e0)
+
+
+def _whole(compounds):
+    """VADER's compound of a text from its sentences' compounds, computed independently."""
+    total = 0.0
+    for c in compounds:
+        c = min(max(c, -0.99995), 0.99995)
+        total += c * math.sqrt(15 / (1 - c * c))
+    return total / math.sqrt(total * total + 15)
+
+
+def test_auto_rule_scores_short_texts_whole_and_long_ones_by_mean(data):
+    corpus, ann = data
+    got = document_sentiment(corpus, annotations=ann).set_index("doc_id")
+    assert set(got["rule"].dropna()) == {"whole_text"}  # every fixture text is short
+    for doc_id, (_, _, sentences) in DOCS.items():
+        if sentences:
+            expected = _whole([c for _, c, _ in sentences])
+            assert got.loc[doc_id, "compound"] == pytest.approx(expected, abs=1e-4)
+    # d2: 0.8 and 0.6 -> about 0.88, stronger than their mean 0.7 (not diluted)
+    assert got.loc["d2", "compound"] > 0.85
+    assert math.isnan(got.loc["d5", "compound"])
+    # A text over SHORT_TEXT_WORDS words is scored by the mean of its sentences.
+    long_text = " ".join(["word"] * SHORT_TEXT_WORDS) + " more."
+    sents = pd.concat(
+        [
+            ann.sentences,
+            pd.DataFrame(
+                {
+                    "doc_id": ["L", "L"],
+                    "sent_id": [0, 1],
+                    "start": [0, 10],
+                    "end": [5, 10 + len(long_text)],
+                    "text": ["Fine.", long_text],
+                    "neg": [0.0, 0.0],
+                    "neu": [0.5, 1.0],
+                    "pos": [0.5, 0.0],
+                    "compound": [0.2023, 0.0],
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    long_corpus = pd.concat(
+        [corpus, pd.DataFrame({"doc_id": ["L"], "title": ["Fine."], "text": [long_text]})],
+        ignore_index=True,
+    )
+    out = document_sentiment(long_corpus, annotations=Annotations(sents, ann.entities))
+    row = out.set_index("doc_id").loc["L"]
+    assert row["n_words"] == SHORT_TEXT_WORDS + 2 and row["rule"] == "sentence_mean"
+    assert row["compound"] == pytest.approx(0.2023 / 2, abs=1e-4)
+    whole = document_sentiment(
+        long_corpus, annotations=Annotations(sents, ann.entities), rule="whole_text"
+    )
+    assert whole.set_index("doc_id").loc["L", "compound"] == pytest.approx(0.2023, abs=1e-4)
+
+
+def test_masked_scores_are_used_unless_masked_false(data):
+    corpus, ann = data
+    # "Alice won gold." scored as if a name had coloured it: its masked score is 0.
+    masked = ann.sentences["compound"].where(ann.sentences["text"] != "Alice won gold.", 0.0)
+    ann_m = Annotations(ann.sentences.assign(compound_masked=masked), ann.entities)
+    sent = sentence_sentiment(corpus, annotations=ann_m).set_index("text")
+    assert sent.loc["Alice won gold.", "compound"] == 0.8
+    assert sent.loc["Alice won gold.", "score"] == 0.0
+    assert sent.loc["Alice won gold.", "label"] == "neutral"
+    raw = sentence_sentiment(corpus, annotations=ann_m, masked=False).set_index("text")
+    assert raw.loc["Alice won gold.", "label"] == "positive"
+    docs = document_sentiment(corpus, annotations=ann_m, rule="sentence_mean")
+    assert docs.set_index("doc_id").loc["d2", "mean_compound"] == pytest.approx(0.3)
+    alice = entity_sentiment(corpus, annotations=ann_m).iloc[0]
+    assert alice["mean_compound"] == pytest.approx(np.mean([0.5, 0.0, -0.6, 0.5]))
+    ext = extreme_sentences(corpus, n=5, annotations=ann_m)
+    assert "Alice won gold." not in set(ext["text"])
+    assert extreme_sentences(corpus, n=5, annotations=ann_m, masked=False)["text"].iloc[0] == (
+        "Alice won gold."
+    )
+
+
+def test_document_rule_note_says_which_rule_and_masking(data):
+    corpus, ann = data
+    docs = document_sentiment(corpus, annotations=ann)
+    note = document_rule_note(docs)
+    assert "whole-text VADER compound for 5 short text(s)" in note
+    assert f"at most {SHORT_TEXT_WORDS} words" in note and "masked" in note
+    assert "mean of sentence scores" not in note
+    mean_note = document_rule_note(
+        document_sentiment(corpus, annotations=ann, rule="sentence_mean")
+    )
+    assert "mean of sentence scores for 5 longer" in mean_note
+    assert "not masked" in document_rule_note(docs, masked=False)
 
 
 # --------------------------------------------------------------------------- real data
@@ -337,3 +442,61 @@ def test_annotate_path_when_annotations_none(bbc_dir, tmp_path, monkeypatch):
         assert vader.polarity_scores(row.text)["compound"] == row.compound
     ents = entity_sentiment(corpus, annotations=ann, min_sentences=1)
     assert ents["n_sentences"].sum() >= len(ents) > 0
+
+
+@pytest.mark.slow
+def test_whole_text_rule_follows_vader_on_real_rss_items(rss_csv, tmp_path):
+    """On 300 BBC RSS items (headline + summary, <= 60 words) the "auto" score is VADER's
+    compound of the whole text up to its cross-sentence rules: r > 0.99 and most equal to
+    the second decimal; the sentence mean (before issue 8) is further from it."""
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    from analysis._validate import document_text
+    from analysis.annotate import annotate
+    from analysis.corpus import load_corpus
+
+    corpus = load_corpus(rss_csv, progress=False, quiet=True)
+    corpus = corpus[~corpus["is_duplicate"]].iloc[::20].head(300)
+    ann = annotate(corpus, cache_dir=tmp_path, progress=False, n_process=1)
+    docs = document_sentiment(corpus, annotations=ann, masked=False)
+    assert (docs["rule"] == "whole_text").all()
+    vader = SentimentIntensityAnalyzer()
+    whole = np.array([vader.polarity_scores(t)["compound"] for t in document_text(corpus)])
+    ours = docs["compound"].to_numpy()
+    assert np.corrcoef(ours, whole)[0, 1] > 0.99
+    assert (np.abs(ours - whole) < 0.01).mean() > 0.9
+    mean_gap = np.abs(docs["mean_compound"].to_numpy() - whole).mean()
+    assert np.abs(ours - whole).mean() < mean_gap / 3
+
+
+@pytest.mark.slow
+def test_document_rule_and_masking_against_vader_human_ratings():
+    """VADER's own human-rated tweets and NYT snippets (from the vaderSentiment 3.3.2 sdist,
+    see benchmarks/accuracy.py; set NEWSDESK_VADER_SDIST to its path)."""
+    import os
+    import sys
+    from pathlib import Path
+
+    sdist = Path(os.environ.get("NEWSDESK_VADER_SDIST", "vaderSentiment-3.3.2.tar.gz"))
+    if not sdist.is_file():
+        pytest.skip(f"VADER ground truth not found at {sdist} (set NEWSDESK_VADER_SDIST)")
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from accuracy import read_ground_truth
+
+    from analysis.annotate import annotate
+
+    r = {}
+    for name in ("tweets", "nytEditorialSnippets"):
+        rows = read_ground_truth(sdist, name)
+        corpus = pd.DataFrame(
+            {"doc_id": [x[0] for x in rows], "title": "", "text": [x[2] for x in rows]}
+        )
+        ann = annotate(corpus, cache_dir=False, progress=False, n_process=1)
+        gold = np.array([x[1] for x in rows])
+        for rule in ("sentence_mean", "auto"):
+            for masked in (False, True):
+                docs = document_sentiment(corpus, annotations=ann, rule=rule, masked=masked)
+                r[name, rule, masked] = np.corrcoef(gold, docs["compound"].fillna(0.0))[0, 1]
+    assert r["tweets", "sentence_mean", False] < 0.83 < 0.86 < r["tweets", "auto", False]
+    assert r["tweets", "auto", True] > r["tweets", "auto", False] - 0.005
+    assert r["nytEditorialSnippets", "auto", True] > r["nytEditorialSnippets", "auto", False]

@@ -39,7 +39,7 @@ def _rows(key: str, n_sents: int = 2, label: str = "ORG") -> pa.Table:
     def add(kind, sent_id, start, end, text, lab, score):
         for name, value in zip(
             PART_SCHEMA.names,
-            (key, kind, sent_id, start, end, text, lab, score, score, score, score),
+            (key, kind, sent_id, start, end, text, lab, score, score, score, score, score),
             strict=True,
         ):
             cols[name].append(value)
