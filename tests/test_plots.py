@@ -182,7 +182,7 @@ def test_network_chart_limits_nodes_and_handles_empty():
 
 # ----------------------------------------------------------------------------- literal text
 
-MATH = "$x^"  # unbalanced math text: matplotlib raises ValueError when it parses it
+MATH = "Fund $x^$"  # parsed as math text, matplotlib raises ValueError while drawing it
 
 
 def _charts():
