@@ -10,9 +10,12 @@ Types understood: ``str``, ``int``, ``float``, ``bool``, ``list``, ``dict``, ``t
 ``list[Literal[...]]`` for the items of a list), ``Any``. An unannotated parameter takes the
 type of its literal default (anything when the default is ``None``).
 
-Valid values beyond the type are declared in the line's comment as ``(valid: RULE)``, e.g.
-``top: int = 20  # rows per table (valid: >= 1)``; the rules are checked by
-:mod:`analysis._report_validate` before any kernel starts.
+Valid values beyond the type are declared in the line's comment as ``(valid: RULES)``, e.g.
+``top: int = 20  # rows per table (valid: min 1)`` or
+``freq: str = "week"  # time step (valid: one of day, week, month)``; ``one of ...`` and
+``each one of ...`` become :attr:`ReportParameter.choices` / ``item_choices`` like a
+``Literal``, the other rules are checked by :mod:`analysis._report_validate` before any
+kernel starts. (A comment holds no ``=``: papermill's own reader skips such lines.)
 """
 
 from __future__ import annotations
@@ -65,7 +68,8 @@ class ReportParameter:
         allowed: The Python types a value may have, or None for any type.
         choices: The values a ``Literal[...]`` annotation allows, or None.
         item_choices: The values each item of a ``list[Literal[...]]`` may take, or None.
-        rule: The ``(valid: ...)`` text of the comment, e.g. ``">= 1"`` or ``"date"``.
+        rule: The ``(valid: ...)`` rules of the comment other than choices, e.g.
+            ``"min 1"`` or ``"date"`` (``;``-separated).
     """
 
     name: str
@@ -171,6 +175,26 @@ def _choices(node: ast.expr | None) -> tuple[tuple[Any, ...] | None, tuple[Any, 
 
 
 _RULE = re.compile(r"\(valid:\s*([^)]*)\)")
+_ONE_OF = re.compile(r"^(each\s+)?one\s+of\s+(.+)$", re.IGNORECASE)
+
+
+def _split_rules(
+    text: str,
+) -> tuple[str, tuple[str, ...] | None, tuple[str, ...] | None]:
+    """``(other rules, choices, item choices)`` of a ``(valid: ...)`` text."""
+    rules, choices, items = [], None, None
+    for part in (p.strip() for p in text.split(";")):
+        m = _ONE_OF.match(part)
+        if m is None:
+            if part:
+                rules.append(part)
+            continue
+        values = tuple(v.strip().strip("\"'") for v in m.group(2).split(",") if v.strip())
+        if m.group(1):
+            items = values
+        else:
+            choices = values
+    return "; ".join(rules), choices, items
 
 
 def _comments(source: str) -> dict[int, str]:
@@ -207,6 +231,8 @@ def parse_parameters_source(source: str) -> dict[str, ReportParameter]:
             literal = True
         except (ValueError, SyntaxError, TypeError):
             default, literal = None, False
+        if "\n" in default_text and value is not None:  # a list over several lines
+            default_text = ast.unparse(value)
         if annotation is not None:
             allowed = _types_of(annotation)
             type_text = ast.unparse(annotation)
@@ -219,7 +245,9 @@ def parse_parameters_source(source: str) -> dict[str, ReportParameter]:
             allowed, type_text = None, ""
         choices, item_choices = _choices(annotation)
         help_text = comments.get(stmt.end_lineno or stmt.lineno, "")
-        rule = _RULE.search(help_text)
+        found_rule = _RULE.search(help_text)
+        rule, listed, listed_items = _split_rules(found_rule.group(1) if found_rule else "")
+        choices, item_choices = choices or listed, item_choices or listed_items
         for target in targets:
             found[target] = ReportParameter(
                 name=target,
@@ -230,7 +258,7 @@ def parse_parameters_source(source: str) -> dict[str, ReportParameter]:
                 allowed=allowed,
                 choices=choices,
                 item_choices=item_choices,
-                rule=rule.group(1).strip() if rule else "",
+                rule=rule,
             )
     return found
 

@@ -1,22 +1,23 @@
 """Private: the valid values of report parameters, checked before any kernel starts.
 
-A report notebook declares what is valid next to each parameter of its ``parameters`` cell:
+A report notebook declares what is valid next to each parameter of its ``parameters`` cell,
+in the line's comment as ``(valid: RULES)`` (rules separated by ``;``), or as a ``Literal``:
 
-- ``Literal[...]`` annotations list the only valid values
-  (``freq: Literal["day", "week", "month"] = "week"``); ``list[Literal[...]]`` the valid items;
-- a ``(valid: RULE)`` in the line's comment adds a rule:
+==========================  ==========================================================
+``one of day, week, month``  one of these strings (like ``Literal["day", "week", "month"]``)
+``each one of PERSON, ORG``  every item of a list is one of these (``list[Literal[...]]``)
+``min 1`` / ``max 10``       a number at least 1 / at most 10
+``> 0`` / ``< 5``            a number above 0 / below 5
+``1..5``                     a number from 1 to 5, both included
+``date``                     a date ``YYYY-MM-DD`` (or an ISO timestamp)
+``window``                   a period such as ``24h``, ``7d``, ``4w``, ``1m``, ``1q``
+``column``                   a corpus column name (checked in the notebook, against the
+                             loaded corpus: :func:`analysis.filters.check_column`)
+``non-empty``                a list with at least one item
+==========================  ==========================================================
 
-  ==============  ==========================================================
-  ``>= 1``        a number at least 1 (also ``> 0``, ``<= 10``, ``< 5``)
-  ``1..5``        a number from 1 to 5, both included
-  ``date``        a date ``YYYY-MM-DD`` (or an ISO timestamp)
-  ``window``      a period such as ``24h``, ``7d``, ``4w``, ``1m``, ``1q``
-  ``column``      a corpus column name (checked in the notebook, against the loaded corpus)
-  ``non-empty``   a list with at least one item
-  ==============  ==========================================================
-
-  Rules combine with ``;`` (``(valid: >= 1; <= 5)``). None passes every rule when the
-  parameter is ``Optional``.
+The comment holds no ``=`` (papermill's own parameter reader skips a line with two), hence
+``min 1`` rather than ``>= 1``. None passes every rule when the parameter is ``Optional``.
 
 Some parameters belong to the runner: ``output_dir`` is always the report's own folder, so a
 file the report writes sits beside its HTML and the link to it works.
@@ -37,7 +38,7 @@ RUNNER_OWNED: dict[str, str] = {
     "(beside its HTML, so links work); it cannot be set",
 }
 
-_BOUND = re.compile(r"^(>=|>|<=|<)\s*(-?\d+(?:\.\d+)?)$")
+_BOUND = re.compile(r"^(min|max|>|<)\s*(-?\d+(?:\.\d+)?)$")
 _SPAN = re.compile(r"^(-?\d+(?:\.\d+)?)\s*\.\.\s*(-?\d+(?:\.\d+)?)$")
 _WORDS = ("date", "window", "column", "non-empty")
 
@@ -59,9 +60,12 @@ def _check_rule(report: str, param: ReportParameter, value: Any, rule: str) -> N
     rule = rule.strip()
     if m := _BOUND.match(rule):
         op, limit = m.group(1), _number(m.group(2))
-        ok = {">=": value >= limit, ">": value > limit, "<=": value <= limit, "<": value < limit}
-        if not isinstance(value, int | float) or isinstance(value, bool) or not ok[op]:
-            raise _fail(report, param, value, f"a number {op} {limit}")
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            raise _fail(report, param, value, "a number")
+        ok = {"min": value >= limit, "max": value <= limit, ">": value > limit, "<": value < limit}
+        words = {"min": "at least", "max": "at most", ">": "above", "<": "below"}
+        if not ok[op]:
+            raise _fail(report, param, value, f"a number {words[op]} {limit}")
     elif m := _SPAN.match(rule):
         lo, hi = _number(m.group(1)), _number(m.group(2))
         if not isinstance(value, int | float) or isinstance(value, bool) or not lo <= value <= hi:
@@ -85,7 +89,8 @@ def _check_rule(report: str, param: ReportParameter, value: Any, rule: str) -> N
     else:
         raise ReportError(
             f"report {report!r}: parameter {param.name} declares an unknown rule "
-            f"'(valid: {rule})'; rules are >= N, > N, <= N, < N, N..M, {', '.join(_WORDS)}"
+            f"'(valid: {rule})'; rules are one of A, B; each one of A, B; min N; max N; "
+            f"> N; < N; N..M; {'; '.join(_WORDS)}"
         )
 
 

@@ -26,7 +26,7 @@ COMMON_PARAMETERS = """\
 # Report parameters (papermill: -p name value). Dates are UTC days, both ends included.
 # window: a period such as "24h", "7d", "4w", "1m" (a month) or "1q" (a quarter) that ends
 # at `end` (or at the newest article when end is None); it cannot be combined with `start`.
-# Valid values: Literal[...] lists them; "(valid: ...)" gives a rule, checked before the run.
+# "(valid: ...)" says which values are valid; they are checked before the report runs.
 corpus: str = "../data/sample"  # corpus folder or file (relative to the notebooks folder)
 start: Optional[str] = None  # first day included, YYYY-MM-DD (valid: date)
 end: Optional[str] = None  # last day included, YYYY-MM-DD (valid: date)
@@ -116,7 +116,7 @@ over titles and bodies, duplicates excluded.
                 NOQA
                 + """\
 import warnings
-from typing import Literal, Optional
+from typing import Optional
 
 import pandas as pd
 
@@ -154,12 +154,12 @@ started = pd.Timestamp.now(tz="UTC")
                 + """\
 # query: in this report it does NOT filter the articles; its uses are shown in context.
 query: Optional[str] = None  # word or phrase shown in context (keyword in context)
-top: int = 20  # rows per table and bars per chart (valid: >= 1)
+top: int = 20  # rows per table and bars per chart (valid: min 1)
 cache_dir: Optional[str] = None  # annotation cache folder (not used by this report)
 ngram_max: int = 2  # longest phrase counted, in words (valid: 1..6)
-min_count: int = 2  # ignore words and phrases used fewer times than this (valid: >= 1)
+min_count: int = 2  # ignore words and phrases used fewer times than this (valid: min 1)
 trend_terms: Optional[list] = None  # words charted over time; None: the 5 most frequent
-stopwords: Literal["news", "english", "spacy"] = "news"  # "news": English + said, mr, cent...
+stopwords: str = "news"  # "news": English + said, mr... (valid: one of news, english, spacy)
 """,
                 tags=["parameters"],
             ),
@@ -395,7 +395,7 @@ written as a file for Gephi or other graph tools.
                 + """\
 import warnings
 from pathlib import Path
-from typing import Literal, Optional
+from typing import Optional
 
 import pandas as pd
 
@@ -428,12 +428,12 @@ started = pd.Timestamp.now(tz="UTC")
 # output_dir: where the network file is written; the report runner sets it to the
 # report's folder. None writes it to the current folder.
 query: Optional[str] = None  # keep only articles containing this word or phrase
-top: int = 20  # rows per table and entities per chart (valid: >= 1)
+top: int = 20  # rows per table and entities per chart (valid: min 1)
 cache_dir: Optional[str] = None  # annotation cache folder; None: the default cache
-entity_types: list[Literal["PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"]] = ["PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"]  # spaCy labels (valid: non-empty)
-cooccurrence_window: Literal["sentence", "document"] = "sentence"  # pairs: same sentence/article
-min_pair_count: int = 2  # keep pairs seen together at least this often (valid: >= 1)
-graph_format: Literal["gexf", "graphml"] = "gexf"  # network file: "gexf" (Gephi) or "graphml"
+entity_types: list = ["PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"]  # spaCy labels (valid: non-empty; each one of PERSON, NORP, FAC, ORG, GPE, LOC, PRODUCT, EVENT, WORK_OF_ART, LAW, LANGUAGE)
+cooccurrence_window: str = "sentence"  # pairs in one (valid: one of sentence, document)
+min_pair_count: int = 2  # keep pairs seen together at least this often (valid: min 1)
+graph_format: str = "gexf"  # network file, gexf for Gephi (valid: one of gexf, graphml)
 output_dir: Optional[str] = None  # folder for the network file (set by the report runner)
 """,
                 tags=["parameters"],
@@ -607,7 +607,7 @@ for short social-media text: read the scores as a rough guide, not a verdict.
                 NOQA
                 + """\
 import warnings
-from typing import Literal, Optional
+from typing import Optional
 
 import pandas as pd
 
@@ -644,10 +644,10 @@ started = pd.Timestamp.now(tz="UTC")
                 COMMON_PARAMETERS
                 + """\
 query: Optional[str] = None  # keep only articles containing this word or phrase
-top: int = 20  # rows per table and entities per chart (valid: >= 1)
+top: int = 20  # rows per table and entities per chart (valid: min 1)
 cache_dir: Optional[str] = None  # annotation cache folder; None: the default cache
 by: str = "source"  # corpus column to compare groups by, e.g. "category" (valid: column)
-freq: Literal["day", "week", "month"] = "week"  # time step of the over-time chart
+freq: str = "week"  # time step of the over-time chart (valid: one of day, week, month)
 """,
                 tags=["parameters"],
             ),

@@ -36,7 +36,8 @@ SPECIFIC = {
         "stopwords": ("str", '"news"'),
     },
     "entity_cooccurrence": {
-        "entity_types": ("list", '["PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"]'),
+        # papermill joins a list written over several lines without the spaces
+        "entity_types": ("list", '["PERSON","ORG","GPE","LOC","NORP","FAC","EVENT",]'),
         "cooccurrence_window": ("str", '"sentence"'),
         "min_pair_count": ("int", "2"),
         "graph_format": ("str", '"gexf"'),

@@ -32,17 +32,17 @@ def kernel_calls(monkeypatch):
 
 
 INVALID = [
-    ("term_frequency", "top", "0", ">= 1"),
-    ("term_frequency", "top", "-5", ">= 1"),
-    ("term_frequency", "min_count", "0", ">= 1"),
+    ("term_frequency", "top", "0", "at least 1"),
+    ("term_frequency", "top", "-5", "at least 1"),
+    ("term_frequency", "min_count", "0", "at least 1"),
     ("term_frequency", "ngram_max", "0", "from 1 to 6"),
     ("term_frequency", "stopwords", "xx", "'news', 'english', 'spacy'"),
     ("sentiment", "freq", "year", "'day', 'week', 'month'"),
-    ("sentiment", "top", "0", ">= 1"),
+    ("sentiment", "top", "0", "at least 1"),
     ("entity_cooccurrence", "entity_types", "[]", "at least one item"),
     ("entity_cooccurrence", "entity_types", "[PERSON, PEOPLE]", "not 'PEOPLE'"),
     ("entity_cooccurrence", "cooccurrence_window", "paragraph", "'sentence', 'document'"),
-    ("entity_cooccurrence", "min_pair_count", "0", ">= 1"),
+    ("entity_cooccurrence", "min_pair_count", "0", "at least 1"),
     ("entity_cooccurrence", "graph_format", "pdf", "'gexf', 'graphml'"),
     ("entity_cooccurrence", "output_dir", "/elsewhere", "the runner"),
     ("term_frequency", "window", "1x", '"1m"'),
@@ -117,14 +117,20 @@ def test_literal_and_rules_are_read_from_the_parameters_cell():
     assert p.choices == ("x", "y") and p.accepts(None)
     p = _param("n: int = 3  # how many (valid: 1..5)")
     assert p.rule == "1..5" and p.choices is None
+    p = _param('s: str = "x"  # mode (valid: one of x, y; column)')
+    assert p.choices == ("x", "y") and p.rule == "column"
+    p = _param("xs: list = []  # labels (valid: non-empty; each one of A, B)")
+    assert p.item_choices == ("A", "B") and p.rule == "non-empty"
 
 
 @pytest.mark.parametrize(
     ("source", "good", "bad"),
     [
         ("n: int = 3  # (valid: 1..5)", [1, 5], [0, 6]),
-        ("n: float = 1.0  # (valid: > 0; <= 2.5)", [0.1, 2.5], [0, -1.0, 2.6]),
-        ("n: int = 3  # (valid: < 10)", [9, -3], [10]),
+        ("n: float = 1.0  # (valid: > 0; max 2.5)", [0.1, 2.5], [0, -1.0, 2.6, "1"]),
+        ("n: int = 3  # (valid: < 10; min -3)", [9, -3], [10, -4]),
+        ('s: str = "a"  # (valid: one of a, b)', ["a", "b"], ["A", "c"]),
+        ("xs: list = []  # (valid: each one of A, B)", [[], ["A", "B"]], [["a"], ["A", "C"]]),
         ("d: Optional[str] = None  # (valid: date)", [None, "2026-02-28"], ["2026-02-30", "x"]),
         ('w: str = "7d"  # (valid: window)', ["24h", "2w", "1m", "2q"], ["1y", "0m", "m"]),
         ("xs: list = [1]  # (valid: non-empty)", [[1]], [[]]),
@@ -142,7 +148,7 @@ def test_check_value_rules(source, good, bad):
 
 
 def test_unknown_rule_is_a_report_error_naming_the_rules():
-    with pytest.raises(ReportError, match=r"unknown rule.*>= N"):
+    with pytest.raises(ReportError, match=r"unknown rule.*min N"):
         check_value("r", _param("n: int = 1  # (valid: positive)"), 3)
 
 
@@ -153,7 +159,7 @@ def test_every_report_parameter_declares_what_is_valid():
         for name in ("start", "end"):
             assert params[name].rule == "date", (report, name)
         assert params["window"].rule == "window"
-        assert params["top"].rule == ">= 1"
+        assert params["top"].rule == "min 1"
     assert report_parameters("sentiment")["by"].rule == "column"
     assert report_parameters("sentiment")["freq"].choices == ("day", "week", "month")
     assert report_parameters("term_frequency")["stopwords"].choices == ("news", "english", "spacy")
