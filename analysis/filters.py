@@ -51,6 +51,12 @@ _WINDOW_FORMS = (
     'e.g. "24h", "7d", "4w", "1m", "1q"'
 )
 _DATE_ONLY = re.compile(r"^\s*\d{4}-\d{2}-\d{2}\s*$")
+#: An ISO 8601 date or timestamp; pd.Timestamp alone also reads "1;" as the year 1.
+_ISO = re.compile(
+    r"^\s*\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s*"
+    r"(?:Z|[+-]\d{2}(?::?\d{2})?)?\s*$",
+    re.IGNORECASE,
+)
 _DATE_FORMS = '"YYYY-MM-DD" (e.g. "2026-09-01") or an ISO timestamp ("2026-09-01T12:00:00Z")'
 _UNITS = {"h": "hours", "d": "days", "w": "weeks"}
 
@@ -167,8 +173,10 @@ def parse_date_bound(value: Any, *, arg: str, upper: bool = False) -> pd.Timesta
     if isinstance(value, str):
         date_only = bool(_DATE_ONLY.match(value))
         try:
+            if not _ISO.match(value):
+                raise ValueError("not an ISO 8601 date")
             ts = pd.Timestamp(value.strip())
-        except (ValueError, TypeError) as exc:
+        except (ValueError, TypeError, OverflowError) as exc:
             raise AnalysisInputError(
                 f"{arg}={value!r} is not a valid date; expected {_DATE_FORMS}"
             ) from exc
@@ -182,10 +190,17 @@ def parse_date_bound(value: Any, *, arg: str, upper: bool = False) -> pd.Timesta
         )
     if ts is pd.NaT or pd.isna(ts):
         raise AnalysisInputError(f"{arg}={value!r} is not a valid date; expected {_DATE_FORMS}")
-    ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
-    if upper:
-        return ts + pd.Timedelta(days=1) if date_only else ts + pd.Timedelta(1, "ns")
-    return ts
+    try:
+        ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+        ts = ts.as_unit("ns")
+        if upper:
+            return ts + pd.Timedelta(days=1) if date_only else ts + pd.Timedelta(1, "ns")
+        return ts
+    except (ValueError, OverflowError):  # e.g. the year 1: outside 1677-2262
+        raise AnalysisInputError(
+            f"{arg}={value!r} is not a valid date; expected a date between 1678 and 2261 "
+            f"({_DATE_FORMS})"
+        ) from None
 
 
 def resolve_date_range(
@@ -234,7 +249,12 @@ def resolve_date_range(
                 epoch = pd.Timestamp(0, tz="UTC")
                 return DateRange(epoch, epoch, undated=True)
             hi = _newest_bound(corpus, by_day=not window.strip().lower().endswith("h"))
-        lo = hi - length
+        try:
+            lo = hi - length
+        except (ValueError, OverflowError):  # before 1677: outside what pandas can hold
+            raise AnalysisInputError(
+                f"window={window!r} before end={end!r} starts before 1678; give a later end"
+            ) from None
     if lo is not None and hi is not None and lo > hi:
         raise AnalysisInputError(
             f"start={start!r} is after end={end!r}; expected start <= end ({_DATE_FORMS})"

@@ -355,3 +355,12 @@ def test_check_column_names_the_columns_there():
         AnalysisInputError, match=r"by='nonexistent' is not a column.*doc_id, title"
     ):
         check_column(df, "nonexistent")
+
+
+@pytest.mark.parametrize("bad", ["1;", "7", "0001-01-01", "9999-12-31", "20260907", "2026-13-45"])
+def test_dates_must_be_iso_and_within_range(bad):
+    """pd.Timestamp alone reads "1;" as the year 1, then adding a day overflows (found by
+    tests/test_report_params_fuzz.py)."""
+    for upper in (False, True):
+        with pytest.raises(AnalysisInputError, match=r"end=.* is not a valid date"):
+            parse_date_bound(bad, arg="end", upper=upper)
