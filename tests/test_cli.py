@@ -304,3 +304,27 @@ def test_unknown_by_column_fails_the_report_in_one_line_without_traceback(tmp_pa
     assert "The cell that failed" in html and "check_column(raw, by" in html
     kept = next((tmp_path / "out").glob("*/sentiment.ipynb")).read_text()
     assert "Traceback" in kept or "traceback" in kept  # the details stay in the notebook
+
+
+@pytest.mark.parametrize(
+    ("statuses", "code"),
+    [(["ok", "skipped"], 0), (["ok", "empty"], 3), (["empty", "failed", "ok"], 1)],
+)
+def test_exit_code_is_the_most_serious_status(monkeypatch, tmp_path, capsys, statuses, code):
+    from analysis.reports import ReportResult
+
+    def fake_run_reports(names, **kwargs):
+        return [
+            ReportResult(f"r{i}", s, DATE, {}, None, None, tmp_path / f"r{i}.json", 0.0, None)
+            for i, s in enumerate(statuses)
+        ]
+
+    monkeypatch.setattr("analysis.reports.run_reports", fake_run_reports)
+    argv = ["report", "tiny", "--notebooks-dir", str(FIXTURES), "-o", str(tmp_path)]
+    assert cli.main(argv) == code
+    assert (
+        capsys.readouterr()
+        .out.strip()
+        .splitlines()[-1]
+        .startswith(f"{statuses.count('ok')} ok, {statuses.count('skipped')} up to date")
+    )
