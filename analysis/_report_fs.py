@@ -42,8 +42,10 @@ def check_writable(root: Path) -> None:
             pass
         probe.unlink()
     except OSError as exc:
+        other = exc.filename is not None and Path(exc.filename) != root
+        reason = describe_os_error(exc) if other else (exc.strerror or str(exc))
         raise ReportError(
-            f"output folder {str(root)!r} is not writable: {describe_os_error(exc)}; "
+            f"output folder {str(root)!r} is not writable: {reason}; "
             "choose another with -o/--output-root (output_root=)"
         ) from None
 

@@ -328,3 +328,11 @@ def test_exit_code_is_the_most_serious_status(monkeypatch, tmp_path, capsys, sta
         .splitlines()[-1]
         .startswith(f"{statuses.count('ok')} ok, {statuses.count('skipped')} up to date")
     )
+
+
+def test_file_system_failure_is_one_line_naming_the_path(tmp_path, capsys):
+    (tmp_path / "a_file").write_text("x")
+    root = tmp_path / "a_file" / "reports"
+    assert cli.main(["index", "-o", str(root)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and str(root) in err and "Not a directory" in err
