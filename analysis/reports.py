@@ -545,10 +545,14 @@ def run_report(
         quiet: Print nothing.
 
     Returns:
-        A ReportResult; ``status`` is ``"failed"`` when a cell raised (nothing is raised).
+        A ReportResult; ``status`` is ``"failed"`` when a cell raised or no section could
+        be computed, ``"empty"`` when the filters left nothing to analyse (the reason is in
+        ``error``); nothing is raised for those (see :mod:`analysis.report_status`).
 
     Raises:
-        ReportError: Unknown report, bad parameter name or type, bad date or unsafe path.
+        ReportError: Unknown report, bad parameter name, type or value (see
+            :mod:`analysis._report_validate`), bad date, unsafe path or an output folder
+            that cannot be written.
 
     Example:
         >>> result = run_report("sentiment", corpus="data/sample", parameters={"top": 10})
