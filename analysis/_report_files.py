@@ -90,6 +90,9 @@ def render_html(notebook: Path, *, title: str, resources_dir: Path) -> str:
         embed_images=True,
     )
     nb = nbformat.read(notebook, as_version=4)
+    from analysis.report_status import hide_tracebacks
+
+    hide_tracebacks(nb)  # the error and its cell, not a traceback with local paths
     for cell in nb.cells:  # progress bars and warnings on stderr are not for readers
         if cell.get("cell_type") == "code":
             cell.outputs = [

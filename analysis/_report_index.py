@@ -17,6 +17,7 @@ th { background: #f4f4f4; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .ok { color: #11672b; font-weight: 600; }
 .failed { color: #b00020; font-weight: 600; }
+.empty { color: #8a6100; font-weight: 600; }
 .params, .error { font-family: ui-monospace, monospace; font-size: 0.8rem; word-break: break-word; }
 .error { color: #b00020; }
 """
@@ -47,7 +48,7 @@ def render_index(records: Iterable[Mapping[str, Any]]) -> str:
     for rec in ordered:
         folder = str(rec.get("_dir", ""))
         status = str(rec.get("status", "unknown"))
-        css = "ok" if status == "ok" else "failed"
+        css = status if status in ("ok", "empty") else "failed"
         seconds = rec.get("seconds")
         seconds_text = f"{seconds:.1f}" if isinstance(seconds, int | float) else ""
         links = " · ".join(
@@ -86,7 +87,7 @@ def render_index(records: Iterable[Mapping[str, Any]]) -> str:
 <p>Updated {escape(now)}. One row per report and run date (the latest run of that day).</p>
 <table>
 <thead><tr><th>Date</th><th>Report</th><th>Status</th><th>Output</th><th>Started</th>
-<th>Seconds</th><th>Parameters</th><th>Error</th></tr></thead>
+<th>Seconds</th><th>Parameters</th><th>Error or reason</th></tr></thead>
 <tbody>
 {body}
 </tbody>

@@ -6,8 +6,16 @@ the help text is the comment at the end of the line, as in papermill.
 
 Types understood: ``str``, ``int``, ``float``, ``bool``, ``list``, ``dict``, ``tuple``
 (given as a list), ``X | None``, ``Optional[X]``, ``Union[...]``, ``list[...]``/``dict[...]``
-(element types not checked), ``Any``. An unannotated parameter takes the type of its
-literal default (anything when the default is ``None``).
+(element types not checked), ``Literal[...]`` (the values it lists are the only valid ones;
+``list[Literal[...]]`` for the items of a list), ``Any``. An unannotated parameter takes the
+type of its literal default (anything when the default is ``None``).
+
+Valid values beyond the type are declared in the line's comment as ``(valid: RULES)``, e.g.
+``top: int = 20  # rows per table (valid: min 1)`` or
+``freq: str = "week"  # time step (valid: one of day, week, month)``; ``one of ...`` and
+``each one of ...`` become :attr:`ReportParameter.choices` / ``item_choices`` like a
+``Literal``, the other rules are checked by :mod:`analysis._report_validate` before any
+kernel starts. (A comment holds no ``=``: papermill's own reader skips such lines.)
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ import datetime as dt
 import difflib
 import io
 import json
+import re
 import tokenize
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,6 +66,10 @@ class ReportParameter:
         default_text: The default as written in the cell.
         help: The comment at the end of the line, if any.
         allowed: The Python types a value may have, or None for any type.
+        choices: The values a ``Literal[...]`` annotation allows, or None.
+        item_choices: The values each item of a ``list[Literal[...]]`` may take, or None.
+        rule: The ``(valid: ...)`` rules of the comment other than choices, e.g.
+            ``"min 1"`` or ``"date"`` (``;``-separated).
     """
 
     name: str
@@ -65,6 +78,9 @@ class ReportParameter:
     default_text: str
     help: str
     allowed: tuple[type, ...] | None
+    choices: tuple[Any, ...] | None = None
+    item_choices: tuple[Any, ...] | None = None
+    rule: str = ""
 
     def accepts(self, value: Any) -> bool:
         """True when ``value`` fits the annotated (or inferred) type."""
@@ -102,12 +118,11 @@ def _types_of(node: ast.expr) -> tuple[type, ...] | None:
     if isinstance(node, ast.Name):
         return _NAMES.get(node.id)
     if isinstance(node, ast.Subscript):
-        base = (
-            node.value.attr
-            if isinstance(node.value, ast.Attribute)
-            else getattr(node.value, "id", "")
-        )
+        base = _base_name(node)
         inner = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        if base == "Literal":
+            values = _literal_values(node)
+            return None if values is None else tuple(dict.fromkeys(type(v) for v in values))
         if base in ("Optional", "Union"):
             parts = [_types_of(e) for e in inner]
             if any(p is None for p in parts):
@@ -116,6 +131,70 @@ def _types_of(node: ast.expr) -> tuple[type, ...] | None:
             return (*found, _NONE) if base == "Optional" else found
         return _NAMES.get(base)
     return None
+
+
+def _base_name(node: ast.Subscript) -> str:
+    value = node.value
+    return value.attr if isinstance(value, ast.Attribute) else getattr(value, "id", "")
+
+
+def _literal_values(node: ast.Subscript) -> tuple[Any, ...] | None:
+    inner = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+    try:
+        return tuple(ast.literal_eval(e) for e in inner)
+    except (ValueError, SyntaxError, TypeError):
+        return None
+
+
+def _choices(node: ast.expr | None) -> tuple[tuple[Any, ...] | None, tuple[Any, ...] | None]:
+    """(choices, item_choices) of an annotation: ``Literal[...]`` (possibly ``Optional``
+    or ``| None``) and ``list[Literal[...]]``."""
+    if node is None:
+        return None, None
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        try:
+            return _choices(ast.parse(node.value, mode="eval").body)
+        except SyntaxError:
+            return None, None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        left, right = _choices(node.left), _choices(node.right)
+        return left[0] or right[0], left[1] or right[1]
+    if not isinstance(node, ast.Subscript):
+        return None, None
+    base = _base_name(node)
+    if base == "Literal":
+        return _literal_values(node), None
+    inner = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+    if base in ("Optional", "Union"):
+        found = [_choices(e) for e in inner]
+        return next((c for c, _ in found if c), None), next((i for _, i in found if i), None)
+    if base in ("list", "List", "Sequence", "tuple", "Tuple") and len(inner) == 1:
+        items, _ = _choices(inner[0])
+        return None, items
+    return None, None
+
+
+_RULE = re.compile(r"\(valid:\s*([^)]*)\)")
+_ONE_OF = re.compile(r"^(each\s+)?one\s+of\s+(.+)$", re.IGNORECASE)
+
+
+def _split_rules(
+    text: str,
+) -> tuple[str, tuple[str, ...] | None, tuple[str, ...] | None]:
+    """``(other rules, choices, item choices)`` of a ``(valid: ...)`` text."""
+    rules, choices, items = [], None, None
+    for part in (p.strip() for p in text.split(";")):
+        m = _ONE_OF.match(part)
+        if m is None:
+            if part:
+                rules.append(part)
+            continue
+        values = tuple(v.strip().strip("\"'") for v in m.group(2).split(",") if v.strip())
+        if m.group(1):
+            items = values
+        else:
+            choices = values
+    return "; ".join(rules), choices, items
 
 
 def _comments(source: str) -> dict[int, str]:
@@ -152,6 +231,8 @@ def parse_parameters_source(source: str) -> dict[str, ReportParameter]:
             literal = True
         except (ValueError, SyntaxError, TypeError):
             default, literal = None, False
+        if "\n" in default_text and value is not None:  # a list over several lines
+            default_text = ast.unparse(value)
         if annotation is not None:
             allowed = _types_of(annotation)
             type_text = ast.unparse(annotation)
@@ -162,14 +243,22 @@ def parse_parameters_source(source: str) -> dict[str, ReportParameter]:
             type_text = ""
         else:
             allowed, type_text = None, ""
+        choices, item_choices = _choices(annotation)
+        help_text = comments.get(stmt.end_lineno or stmt.lineno, "")
+        found_rule = _RULE.search(help_text)
+        rule, listed, listed_items = _split_rules(found_rule.group(1) if found_rule else "")
+        choices, item_choices = choices or listed, item_choices or listed_items
         for target in targets:
             found[target] = ReportParameter(
                 name=target,
                 type=type_text,
                 default=default,
                 default_text=default_text,
-                help=comments.get(stmt.end_lineno or stmt.lineno, ""),
+                help=help_text,
                 allowed=allowed,
+                choices=choices,
+                item_choices=item_choices,
+                rule=rule,
             )
     return found
 
@@ -249,8 +338,12 @@ def validate_parameters(
 ) -> dict[str, Any]:
     """Check ``given`` against ``declared``; return the values to pass to the notebook.
 
-    Raises ReportError naming the report, the parameter, the value and what is valid.
+    Raises ReportError naming the report, the parameter, the value and what is valid:
+    for the type, and for the valid values declared beside it (``Literal[...]``,
+    ``(valid: ...)``; see :mod:`analysis._report_validate`).
     """
+    from analysis._report_validate import check_combination, check_value
+
     values: dict[str, Any] = {}
     for name, value in given.items():
         if name not in declared:
@@ -264,18 +357,27 @@ def validate_parameters(
                 f"{type(value).__name__}; expected {param.describe_type()}{annotation}; "
                 f"default is {param.default_text}"
             )
+        check_value(report, param, value)
         values[name] = value
+    check_combination(report, {**{k: p.default for k, p in declared.items()}, **values})
     return values
 
 
 def coerce_cli_value(raw: str, param: ReportParameter | None) -> Any:
-    """A ``-p name value`` string as a value: YAML-parsed (numbers, lists, null, true) unless
-    the parameter accepts str and the parsed value does not fit, then the raw string."""
+    """A ``-p name value`` string as a value.
+
+    A parameter declared ``str`` (or ``Optional[str]``, or a ``Literal`` of strings) takes
+    the text as given: ``"Section #5 ruling"`` stays whole, ``"~"`` is not None. Other
+    parameters are read as YAML (numbers, lists, null, true); when that fails, or the parsed
+    value does not fit and the parameter also accepts str, the raw string is used.
+    """
     import yaml
 
+    if param is not None and param.allowed is not None and set(param.allowed) <= {str, _NONE}:
+        return raw
     try:
         parsed = yaml.safe_load(raw) if raw.strip() else raw
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError):  # ValueError: e.g. a YAML date 2026-13-45
         parsed = raw
     if param is None:
         return parsed

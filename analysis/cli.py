@@ -1,7 +1,9 @@
 """The ``newsdesk`` command (also ``python -m analysis``): run reports, schedules, list them.
 
 Exit codes: 0 every report ok (or up to date), 1 some report failed, 2 usage or validation
-error (nothing was run).
+error (nothing was run), 3 some report had nothing to analyse (status "empty") and none
+failed. Mixed results take the most serious: failed (1) > empty (3) > ok (0). A file-system
+failure is one line naming the path (exit 1 during a run, 2 before any kernel starts).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from analysis.errors import NewsdeskError, ReportError
+from analysis.report_status import exit_code
 
 __all__ = ["build_parser", "main"]
 
@@ -23,7 +26,8 @@ examples:
   newsdesk schedule schedules/daily.yml
   python -m analysis report sentiment -p sources "[BBC News]" --force
 
-exit codes: 0 all ok, 1 some report failed, 2 usage or validation error
+exit codes: 0 all ok, 1 some report failed, 2 usage or validation error (nothing ran),
+  3 some report had nothing to analyse (empty) and none failed
 """
 
 
@@ -61,7 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="run one or more report notebooks",
         description="Execute report notebooks with papermill and render them to HTML without code.",
         epilog="Parameters: `newsdesk list` shows each report's parameters, types and defaults. "
-        "-p values are read as YAML: 30 is a number, '[a, b]' a list, null is None.",
+        "A str parameter takes the -p text as given; other values are read as YAML: 30 is a "
+        "number, '[a, b]' a list, null is None.",
     )
     rep.add_argument("names", nargs="*", metavar="NAME", help="report name(s), e.g. term_frequency")
     rep.add_argument("--all", action="store_true", help="run every report notebook")
@@ -166,7 +171,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         quiet=args.quiet,
     )
     print("\n" + format_summary(results))
-    return 0 if all(r.ok for r in results) else 1
+    return exit_code(r.status for r in results)
 
 
 def _cmd_schedule(args: argparse.Namespace) -> int:
@@ -184,7 +189,7 @@ def _cmd_schedule(args: argparse.Namespace) -> int:
         quiet=args.quiet,
     )
     print("\n" + format_summary(results))
-    return 0 if all(r.ok for r in results) else 1
+    return exit_code(r.status for r in results)
 
 
 def _cmd_index(args: argparse.Namespace) -> int:
@@ -214,6 +219,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NewsdeskError as exc:
         print(f"newsdesk {args.command}: error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # a file-system failure: one line naming the path, no traceback
+        from analysis._report_fs import describe_os_error
+
+        print(f"newsdesk {args.command}: error: {describe_os_error(exc)}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

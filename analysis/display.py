@@ -256,9 +256,14 @@ def figure_html(fig: Any, *, alt: str, caption: str | None = None, dpi: int = 11
         raise AnalysisInputError(
             f"figure_html(): alt={alt!r} is not valid; describe the figure in words"
         )
+    import matplotlib as mpl
+
+    from analysis.plots import literal_text
+
     buf = io.BytesIO()
-    try:
-        fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    try:  # text drawn literally: a "$" in a title or name is not math text
+        with mpl.rc_context({"text.parse_math": False}):
+            literal_text(fig).savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
     finally:
         plt.close(fig)
     data = base64.b64encode(buf.getvalue()).decode("ascii")
@@ -352,6 +357,7 @@ def report_section(corpus: pd.DataFrame | None = None) -> Iterator[None]:
         ...     show_table(term_frequencies(docs, top=20))
     """
     from analysis.errors import NewsdeskError
+    from analysis.report_status import record_section
 
     empty = corpus is not None and len(corpus) == 0
     if empty:
@@ -361,6 +367,9 @@ def report_section(corpus: pd.DataFrame | None = None) -> Iterator[None]:
     except NewsdeskError as exc:
         if not empty:
             show_message(f"This section could not be computed: {exc}", kind="warning")
+            record_section("not_computed", str(exc))
+            return
+    record_section("empty" if empty else "ok")
 
 
 # ----------------------------------------------------------------------------------------- KWIC

@@ -5,7 +5,9 @@ the whole of that day. ``window`` (``"12h"``, ``"7d"``, ``"4w"``) is a period th
 or, when ``end`` is None, at the newest dated document; day and week windows cover whole calendar
 days (``"7d"`` ending on 7 September is 1-7 September). Documents without a date are excluded
 whenever a date filter is active, and how many were excluded is recorded in the result's
-``attrs["filter"]``.
+``attrs["filter"]``. Month and quarter windows (``"1m"``, ``"3m"``, ``"1q"``) are calendar
+months counted back from the same point (``"1m"`` ending on 7 September is 8 August to
+7 September).
 
 :func:`comparison_windows` gives the selected period and the equal-length period just before it,
 for "rising / falling" comparisons.
@@ -28,8 +30,10 @@ from analysis.errors import AnalysisInputError
 
 __all__ = [
     "DateRange",
+    "check_column",
     "comparison_periods",
     "comparison_windows",
+    "empty_reason",
     "filter_corpus",
     "grouping_column",
     "parse_date_bound",
@@ -41,9 +45,18 @@ __all__ = [
     "resolve_notebook_path",
 ]
 
-_WINDOW = re.compile(r"^\s*(\d+)\s*([hdw])\s*$", re.IGNORECASE)
-_WINDOW_FORMS = '"<n>h" (hours), "<n>d" (days) or "<n>w" (weeks), e.g. "24h", "7d", "4w"'
+_WINDOW = re.compile(r"^\s*(\d+)\s*([hdwmq])\s*$", re.IGNORECASE)
+_WINDOW_FORMS = (
+    '"<n>h" (hours), "<n>d" (days), "<n>w" (weeks), "<n>m" (months) or "<n>q" (quarters), '
+    'e.g. "24h", "7d", "4w", "1m", "1q"'
+)
 _DATE_ONLY = re.compile(r"^\s*\d{4}-\d{2}-\d{2}\s*$")
+#: An ISO 8601 date or timestamp; pd.Timestamp alone also reads "1;" as the year 1.
+_ISO = re.compile(
+    r"^\s*\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s*"
+    r"(?:Z|[+-]\d{2}(?::?\d{2})?)?\s*$",
+    re.IGNORECASE,
+)
 _DATE_FORMS = '"YYYY-MM-DD" (e.g. "2026-09-01") or an ISO timestamp ("2026-09-01T12:00:00Z")'
 _UNITS = {"h": "hours", "d": "days", "w": "weeks"}
 
@@ -59,6 +72,7 @@ class DateRange:
 
     lo: pd.Timestamp | None = None
     hi: pd.Timestamp | None = None
+    undated: bool = False  # a window was asked of a corpus without dates: selects nothing
 
     @property
     def bounded(self) -> bool:
@@ -77,6 +91,8 @@ class DateRange:
 
     def label(self) -> str:
         """A readable description, e.g. ``"2026-09-01 to 2026-09-07"`` (inclusive dates)."""
+        if self.undated:
+            return "none (the corpus has no dates; a window needs dates)"
         return f"{_fmt_lo(self.lo)} to {_fmt_hi(self.hi)}"
 
 
@@ -94,15 +110,17 @@ def _fmt_hi(ts: pd.Timestamp | None) -> str:
     return ts.strftime("%Y-%m-%d %H:%M UTC") + " (exclusive)"
 
 
-def parse_window(window: str, *, arg: str = "window") -> pd.Timedelta:
-    """Parse a window such as ``"24h"``, ``"7d"`` or ``"4w"`` into a Timedelta.
+def parse_window(window: str, *, arg: str = "window") -> pd.Timedelta | pd.DateOffset:
+    """Parse a window such as ``"24h"``, ``"7d"``, ``"4w"``, ``"1m"`` or ``"1q"``.
 
     Args:
-        window: a positive whole number followed by ``h``, ``d`` or ``w``.
+        window: a positive whole number followed by ``h``, ``d``, ``w``, ``m`` (calendar
+            months) or ``q`` (quarters: three calendar months).
         arg: the parameter name used in error messages.
 
     Returns:
-        The length of the window.
+        The length of the window: a Timedelta, or a ``pd.DateOffset(months=n)`` for months
+        and quarters (their length depends on where they end).
 
     Raises:
         AnalysisInputError: when the value is not of that form or is zero.
@@ -121,6 +139,8 @@ def parse_window(window: str, *, arg: str = "window") -> pd.Timedelta:
         raise AnalysisInputError(
             f"{arg}={window!r} is not a valid window; it must be longer than 0"
         )
+    if unit in ("m", "q"):
+        return pd.DateOffset(months=n * (3 if unit == "q" else 1))
     return pd.Timedelta(**{_UNITS[unit]: n})
 
 
@@ -153,8 +173,10 @@ def parse_date_bound(value: Any, *, arg: str, upper: bool = False) -> pd.Timesta
     if isinstance(value, str):
         date_only = bool(_DATE_ONLY.match(value))
         try:
+            if not _ISO.match(value):
+                raise ValueError("not an ISO 8601 date")
             ts = pd.Timestamp(value.strip())
-        except (ValueError, TypeError) as exc:
+        except (ValueError, TypeError, OverflowError) as exc:
             raise AnalysisInputError(
                 f"{arg}={value!r} is not a valid date; expected {_DATE_FORMS}"
             ) from exc
@@ -168,10 +190,17 @@ def parse_date_bound(value: Any, *, arg: str, upper: bool = False) -> pd.Timesta
         )
     if ts is pd.NaT or pd.isna(ts):
         raise AnalysisInputError(f"{arg}={value!r} is not a valid date; expected {_DATE_FORMS}")
-    ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
-    if upper:
-        return ts + pd.Timedelta(days=1) if date_only else ts + pd.Timedelta(1, "ns")
-    return ts
+    try:
+        ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+        ts = ts.as_unit("ns")
+        if upper:
+            return ts + pd.Timedelta(days=1) if date_only else ts + pd.Timedelta(1, "ns")
+        return ts
+    except (ValueError, OverflowError):  # e.g. the year 1: outside 1677-2262
+        raise AnalysisInputError(
+            f"{arg}={value!r} is not a valid date; expected a date between 1678 and 2261 "
+            f"({_DATE_FORMS})"
+        ) from None
 
 
 def resolve_date_range(
@@ -196,7 +225,7 @@ def resolve_date_range(
 
     Returns:
         The range; unbounded sides are None. When a window is asked of a corpus with no dated
-        document, the range is empty (``lo == hi``).
+        document, the range is empty (``lo == hi``, ``undated`` True).
 
     Raises:
         AnalysisInputError: on an invalid value, ``start`` after ``end``, or start + window.
@@ -215,8 +244,17 @@ def resolve_date_range(
                 "back from end (or from the newest document); give start and end instead"
             )
         if hi is None:
+            require_columns(corpus, ["published"], func="resolve_date_range")
+            if _published(corpus).isna().all():  # nothing dated: the window selects nothing
+                epoch = pd.Timestamp(0, tz="UTC")
+                return DateRange(epoch, epoch, undated=True)
             hi = _newest_bound(corpus, by_day=not window.strip().lower().endswith("h"))
-        lo = hi - length
+        try:
+            lo = hi - length
+        except (ValueError, OverflowError):  # before 1677: outside what pandas can hold
+            raise AnalysisInputError(
+                f"window={window!r} before end={end!r} starts before 1678; give a later end"
+            ) from None
     if lo is not None and hi is not None and lo > hi:
         raise AnalysisInputError(
             f"start={start!r} is after end={end!r}; expected start <= end ({_DATE_FORMS})"
@@ -425,6 +463,10 @@ def comparison_periods(
         else:
             date_range = resolve_date_range(corpus, end=end, window=default_window)
     length = date_range.hi - date_range.lo
+    if isinstance(window, str) and window.strip() and date_range.hi is not None:
+        offset = parse_window(window)
+        if isinstance(offset, pd.DateOffset):  # the calendar months before, not as many days
+            return date_range, DateRange(date_range.lo - offset, date_range.lo)
     return date_range, DateRange(date_range.lo - length, date_range.lo)
 
 
@@ -581,3 +623,64 @@ def grouping_column(
         if column in corpus and corpus[column].dropna().nunique() >= 2:
             return column
     return None
+
+
+def check_column(corpus: pd.DataFrame, column: Any, *, arg: str = "by") -> str:
+    """``column`` when it is a column of ``corpus``; else an error naming the columns there.
+
+    Report notebooks call this right after loading, so a misspelt ``by`` fails the report
+    with one line instead of a traceback in the middle of it.
+
+    Raises:
+        AnalysisInputError: when ``column`` is not a column name of ``corpus``.
+
+    Example:
+        >>> check_column(load_corpus("data/sample"), "source")
+        'source'
+    """
+    if not isinstance(column, str) or column not in corpus.columns:
+        columns = ", ".join(str(c) for c in corpus.columns)
+        raise AnalysisInputError(
+            f"{arg}={column!r} is not a column of the corpus; expected one of: {columns}"
+        )
+    return column
+
+
+def empty_reason(docs: pd.DataFrame) -> str | None:
+    """Why a filtered corpus has nothing to analyse, or None when it has documents.
+
+    Reads ``docs.attrs["filter"]`` from :func:`filter_corpus`: a corpus without documents,
+    a window or dates on a corpus without dates, sources or categories that are not in the
+    corpus, or filters that together match nothing.
+
+    Example:
+        >>> empty_reason(filter_corpus(undated_corpus, window="7d"))
+        'this corpus has no dates; a window needs dates'
+    """
+    if len(docs):
+        return None
+    info = docs.attrs.get("filter") or {}
+    if not info:
+        return "there are no documents to analyse"
+    if info.get("n_in", 0) == 0:
+        return "the corpus has no documents"
+    date_range = info.get("date_range")
+    n_undated = info.get("n_undated_excluded", 0)
+    if isinstance(date_range, DateRange) and date_range.undated:
+        return "this corpus has no dates; a window needs dates"
+    if isinstance(date_range, DateRange) and date_range.active and n_undated == info["n_in"]:
+        return "this corpus has no dates; start and end need dates"
+    for key, what in (("sources", "source"), ("categories", "category")):
+        asked, unknown = info.get(key) or [], info.get(f"unknown_{key}") or []
+        if asked and len(unknown) == len(asked):
+            return f"no {what} {', '.join(map(repr, unknown))} in this corpus"
+    parts = []
+    if isinstance(date_range, DateRange) and date_range.active:
+        parts.append(f"period {date_range.label()}")
+    for key in ("sources", "categories"):
+        if info.get(key):
+            parts.append(f"{key} {', '.join(info[key])}")
+    if info.get("query"):
+        parts.append(f"query {info['query']!r}")
+    what = "; ".join(parts) or "the filters"
+    return f"no documents match the selected filters ({what})"

@@ -6,14 +6,16 @@ sentence describing what it shows for readers who cannot see it. Show them with
 :func:`analysis.display.show_figure` (``show_figure(fig, alt=alt)``), which escapes the text.
 
 The figures use the non-interactive Agg canvas (no window, no global pyplot state besides
-the figure registry that ``show_figure`` clears).
+the figure registry that ``show_figure`` clears). All their text is literal: a ``$`` in a
+title, label or entity name is a dollar sign, never the start of matplotlib math text.
 """
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -29,10 +31,46 @@ __all__ = [
     "histogram_chart",
     "interval_chart",
     "line_chart",
+    "literal_text",
     "network_chart",
 ]
 
 _WIDTH = 9.0
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def literal_text(fig: Any) -> Any:
+    """Make every text of ``fig`` literal (no ``$...$`` math text); returns ``fig``.
+
+    Titles, axis and tick labels, annotations, legend entries and network labels come from
+    article text: ``"$5bn"`` or ``"$x^"`` must be drawn as written, not parsed (which can
+    fail the whole figure with a ValueError). Ticks that matplotlib creates later, while
+    drawing, are covered by :func:`analysis.display.figure_html`, which draws with
+    ``text.parse_math`` off.
+
+    Example:
+        >>> fig, alt = bar_chart(df, label="term", value="count", title="$x^", xlabel="n")
+        >>> literal_text(fig).savefig("chart.png")
+    """
+    from matplotlib.text import Text
+
+    for text in fig.findobj(Text):
+        text.set_parse_math(False)
+    return fig
+
+
+def _literal(func: _F) -> _F:
+    """Charts drawn with ``text.parse_math`` off and every text made literal."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        import matplotlib as mpl
+
+        with mpl.rc_context({"text.parse_math": False}):
+            fig, alt = func(*args, **kwargs)
+        return literal_text(fig), alt
+
+    return wrapper  # type: ignore[return-value]
 
 
 def _new_figure(width: float, height: float) -> tuple[Any, Any]:
@@ -69,6 +107,7 @@ def _date_ticks(ax: Any, values: pd.Series, *, most: int = 16) -> None:
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d"))
 
 
+@_literal
 def bar_chart(
     df: pd.DataFrame,
     *,
@@ -120,6 +159,7 @@ def bar_chart(
     return fig, alt
 
 
+@_literal
 def line_chart(
     df: pd.DataFrame,
     *,
@@ -196,6 +236,7 @@ def line_chart(
     return fig, alt
 
 
+@_literal
 def interval_chart(
     df: pd.DataFrame,
     *,
@@ -265,6 +306,7 @@ def interval_chart(
     return fig, alt
 
 
+@_literal
 def band_chart(
     df: pd.DataFrame,
     *,
@@ -332,6 +374,7 @@ def band_chart(
     return fig, alt
 
 
+@_literal
 def histogram_chart(
     values: dict[str, Sequence[float] | pd.Series],
     *,
@@ -424,6 +467,7 @@ def cooccurrence_matrix(
     return out
 
 
+@_literal
 def cooccurrence_heatmap(
     matrix: pd.DataFrame, *, title: str, value_label: str = "Co-occurrences"
 ) -> tuple[Any, str]:
@@ -516,6 +560,7 @@ def _packed_spring_layout(graph: Any, *, seed: int) -> tuple[dict[Any, np.ndarra
     return pos, (width, height)
 
 
+@_literal
 def network_chart(
     graph: Any,
     *,

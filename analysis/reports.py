@@ -40,6 +40,7 @@ from analysis._report_files import (
     sha_file,
     temp_name,
 )
+from analysis._report_fs import check_writable, clean_stale_temporaries
 from analysis._report_params import (
     ReportParameter,
     read_parameters,
@@ -47,6 +48,7 @@ from analysis._report_params import (
 )
 from analysis._walk import mark_output_root
 from analysis.errors import ReportError
+from analysis.report_status import read_status
 
 __all__ = [
     "REPORTS",
@@ -71,7 +73,9 @@ PATH_PARAMETERS = frozenset({"corpus", "cache_dir", "aliases", "sidecar", "outpu
 #: files a report writes beside its HTML, e.g. the entity network).
 OUTPUT_DIR_PARAMETER = "output_dir"
 
-Status = Literal["ok", "failed", "skipped"]
+#: ok / empty (nothing to analyse, exit 3) / failed (exit 1) / skipped (up to date); see
+#: analysis.report_status for how they are decided and the exit code of a run.
+Status = Literal["ok", "empty", "failed", "skipped"]
 
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -84,14 +88,16 @@ class ReportResult:
 
     Attributes:
         name: Report (notebook) name.
-        status: ``"ok"``, ``"failed"`` or ``"skipped"`` (already up to date).
+        status: ``"ok"``, ``"empty"`` (the filters left nothing to analyse), ``"failed"``
+            or ``"skipped"`` (already up to date).
         run_date: The run date, ``YYYY-MM-DD``.
         parameters: The parameters passed to the notebook (paths absolute).
         html_path: The HTML page, or None when it could not be rendered.
         notebook_path: The executed notebook, or None when execution never started.
         record_path: The JSON record of the run.
         seconds: Wall time of execution plus rendering (0 when skipped).
-        error: First line of the error for a failed run, else None.
+        error: First line of the error for a failed run, the reason for an empty one,
+            else None.
         title: Title shown in the page and the index.
     """
 
@@ -108,8 +114,8 @@ class ReportResult:
 
     @property
     def ok(self) -> bool:
-        """True unless the run failed (a skipped report is up to date, hence ok)."""
-        return self.status != "failed"
+        """True when the report is ok or up to date (not failed, not empty)."""
+        return self.status in ("ok", "skipped")
 
 
 @dataclass
@@ -369,6 +375,7 @@ def _execute(
             )
         lock.acquire()
     try:
+        clean_stale_temporaries(plan.out_dir)  # left by runs killed with SIGTERM / kill -9
         if not force and (record := _up_to_date(plan)) is not None:
             if not quiet:
                 print(
@@ -431,6 +438,8 @@ def _run_locked(plan: _Plan, *, progress: bool, timeout: float | None, quiet: bo
         final_html.unlink(missing_ok=True)  # never leave an older page that looks current
     seconds = time.perf_counter() - t0
     status: Status = "failed" if error else "ok"
+    if error is None and notebook_path is not None:
+        status, error = read_status(notebook_path)  # type: ignore[assignment]
     record = {
         "report": plan.name,
         "title": plan.title,
@@ -453,7 +462,9 @@ def _run_locked(plan: _Plan, *, progress: bool, timeout: float | None, quiet: bo
     atomic_write(record_path, json.dumps(record, indent=2, ensure_ascii=False) + "\n")
     if not quiet:
         where = _show(html_path or notebook_path or record_path)
-        if error:
+        if status == "empty":
+            print(f"{plan.name}: EMPTY ({error}) -> {where}")
+        elif error:
             kept = f"\n  executed notebook kept: {_show(notebook_path)}" if notebook_path else ""
             print(f"{plan.name}: FAILED after {seconds:.1f} s: {error}{kept}")
         else:
@@ -536,10 +547,14 @@ def run_report(
         quiet: Print nothing.
 
     Returns:
-        A ReportResult; ``status`` is ``"failed"`` when a cell raised (nothing is raised).
+        A ReportResult; ``status`` is ``"failed"`` when a cell raised or no section could
+        be computed, ``"empty"`` when the filters left nothing to analyse (the reason is in
+        ``error``); nothing is raised for those (see :mod:`analysis.report_status`).
 
     Raises:
-        ReportError: Unknown report, bad parameter name or type, bad date or unsafe path.
+        ReportError: Unknown report, bad parameter name, type or value (see
+            :mod:`analysis._report_validate`), bad date, unsafe path or an output folder
+            that cannot be written.
 
     Example:
         >>> result = run_report("sentiment", corpus="data/sample", parameters={"top": 10})
@@ -650,6 +665,7 @@ def run_reports(
             raise unknown_parameter_error(
                 ", ".join(names), unknown[0], shared[unknown[0]], sorted(used)
             )
+    check_writable(root)  # a one-line error before any kernel starts, not a traceback
     results = []
     for plan in plans:
         results.append(_execute(plan, force=force, progress=progress, timeout=timeout, quiet=quiet))
@@ -680,7 +696,10 @@ def format_summary(results: Sequence[ReportResult]) -> str:
     ok = sum(r.status == "ok" for r in results)
     skipped = sum(r.status == "skipped" for r in results)
     failed = sum(r.status == "failed" for r in results)
-    lines.append(f"{ok} ok, {skipped} up to date, {failed} failed")
+    empty = sum(r.status == "empty" for r in results)
+    lines.append(
+        f"{ok} ok, {skipped} up to date, {failed} failed" + (f", {empty} empty" if empty else "")
+    )
     return "\n".join(lines)
 
 
@@ -700,6 +719,7 @@ def rebuild_index(output_root: str | os.PathLike[str] = "reports") -> Path:
     mark_output_root(root)  # a corpus walk over a folder holding it leaves it out
     index = root / _INDEX
     with FileLock(root / ".index.lock"):  # scan and write together: no stale index wins
+        clean_stale_temporaries(root)
         records = []
         for day in sorted(root.iterdir(), reverse=True):
             if not (day.is_dir() and _DATE_RE.match(day.name)) or day.is_symlink():

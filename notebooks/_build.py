@@ -24,19 +24,20 @@ NOQA = "# ruff: noqa: UP045  (papermill reads Optional[...] annotations, not `X 
 
 COMMON_PARAMETERS = """\
 # Report parameters (papermill: -p name value). Dates are UTC days, both ends included.
-# window: a period such as "24h", "7d" or "4w" that ends at `end` (or at the newest
-# article when end is None); it cannot be combined with `start`.
+# window: a period such as "24h", "7d", "4w", "1m" (a month) or "1q" (a quarter) that ends
+# at `end` (or at the newest article when end is None); it cannot be combined with `start`.
+# "(valid: ...)" says which values are valid; they are checked before the report runs.
 corpus: str = "../data/sample"  # corpus folder or file (relative to the notebooks folder)
-start: Optional[str] = None  # first day included, YYYY-MM-DD
-end: Optional[str] = None  # last day included, YYYY-MM-DD
-window: Optional[str] = None  # e.g. "7d" or "4w", counted back from end
+start: Optional[str] = None  # first day included, YYYY-MM-DD (valid: date)
+end: Optional[str] = None  # last day included, YYYY-MM-DD (valid: date)
+window: Optional[str] = None  # e.g. "7d", "4w", "1m", "1q", counted back from end (valid: window)
 sources: Optional[list] = None  # keep only these sources, e.g. ["Harbour Gazette"]
 categories: Optional[list] = None  # keep only these categories, e.g. ["business"]
 """
 
 LOAD = """\
 raw = load_corpus(resolve_notebook_path(corpus), quiet=True, progress=False)
-docs = filter_corpus(
+{checks}docs = filter_corpus(
     raw,
     start=start,
     end=end,
@@ -46,15 +47,12 @@ docs = filter_corpus(
     query={query},
     drop_duplicates=True,
 )
+check_selection(docs)  # nothing to analyse: says why at the top; the report ends "empty"
 """
 
-EMPTY_NOTE = """\
-if docs.empty:
-    show_message(
-        "No documents match the selected filters (period, sources, categories{what}); "
-        "every section below is empty. Widen the filters to see results.",
-        kind="warning",
-    )
+FOOTER = """
+show(report_footer(started))
+show_run_status()
 """
 
 
@@ -145,6 +143,7 @@ from analysis.filters import (
     resolve_notebook_path,
 )
 from analysis.keyness import distinctive_terms
+from analysis.report_status import check_selection, show_run_status
 from analysis.terms import collocations, kwic, term_frequencies, term_trends
 
 started = pd.Timestamp.now(tz="UTC")
@@ -155,17 +154,17 @@ started = pd.Timestamp.now(tz="UTC")
                 + """\
 # query: in this report it does NOT filter the articles; its uses are shown in context.
 query: Optional[str] = None  # word or phrase shown in context (keyword in context)
-top: int = 20  # rows per table and bars per chart
+top: int = 20  # rows per table and bars per chart (valid: min 1)
 cache_dir: Optional[str] = None  # annotation cache folder (not used by this report)
-ngram_max: int = 2  # longest phrase counted, in words
-min_count: int = 2  # ignore words and phrases used fewer times than this
+ngram_max: int = 2  # longest phrase counted, in words (valid: 1..6)
+min_count: int = 2  # ignore words and phrases used fewer times than this (valid: min 1)
 trend_terms: Optional[list] = None  # words charted over time; None: the 5 most frequent
-stopwords: str = "news"  # "news" (English + said, mr, cent...), "english", or "spacy"
+stopwords: str = "news"  # "news": English + said, mr... (valid: one of news, english, spacy)
 """,
                 tags=["parameters"],
             ),
             _code(
-                LOAD.format(query="None")
+                LOAD.format(query="None", checks="")
                 + f"""\
 show(
     report_header(
@@ -177,7 +176,6 @@ show(
     )
 )
 """
-                + EMPTY_NOTE.format(what="")
             ),
             _md("""
 ## Most frequent words
@@ -353,9 +351,7 @@ with report_section(docs):
                 caption=f"{query!r}: {len(hits)} uses in {hits.attrs.get('n_docs_with_hits', '?')} articles",
             )
 """),
-            _code("""
-show(report_footer(started))
-"""),
+            _code(FOOTER),
         ]
     )
 
@@ -424,6 +420,7 @@ from analysis.display import (
 from analysis.entities import entity_cooccurrence, entity_trends, top_entities
 from analysis.filters import filter_corpus, period_freq, resolve_notebook_path
 from analysis.network import cooccurrence_graph, export_graph
+from analysis.report_status import check_selection, show_run_status
 
 started = pd.Timestamp.now(tz="UTC")
 """
@@ -434,19 +431,19 @@ started = pd.Timestamp.now(tz="UTC")
 # output_dir: where the network file is written; the report runner sets it to the
 # report's folder. None writes it to the current folder.
 query: Optional[str] = None  # keep only articles containing this word or phrase
-top: int = 20  # rows per table and entities per chart
+top: int = 20  # rows per table and entities per chart (valid: min 1)
 cache_dir: Optional[str] = None  # annotation cache folder; None: the default cache
-entity_types: list = ["PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"]  # spaCy labels
-cooccurrence_window: str = "sentence"  # "sentence" or "document"
-nationalities: str = "separate"  # demonyms ("Russian"): "separate", "country" or "drop"
-min_pair_count: int = 2  # keep pairs seen together at least this often
-graph_format: str = "gexf"  # network file format: "gexf" (Gephi) or "graphml"
-output_dir: Optional[str] = None  # folder for the network file
+entity_types: list = ["PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"]  # spaCy labels (valid: non-empty; each one of PERSON, NORP, FAC, ORG, GPE, LOC, PRODUCT, EVENT, WORK_OF_ART, LAW, LANGUAGE)
+cooccurrence_window: str = "sentence"  # pairs in one (valid: one of sentence, document)
+nationalities: str = "separate"  # demonyms such as "Russian" (valid: one of separate, country, drop)
+min_pair_count: int = 2  # keep pairs seen together at least this often (valid: min 1)
+graph_format: str = "gexf"  # network file, gexf for Gephi (valid: one of gexf, graphml)
+output_dir: Optional[str] = None  # folder for the network file (set by the report runner)
 """,
                 tags=["parameters"],
             ),
             _code(
-                LOAD.format(query="query")
+                LOAD.format(query="query", checks="")
                 + ANNOTATE
                 + f"""\
 show(
@@ -460,7 +457,6 @@ show(
     )
 )
 """
-                + EMPTY_NOTE.format(what=", query")
             ),
             _md("""
 ## Most mentioned entities
@@ -580,9 +576,7 @@ with report_section(docs):
     )
     show_figure(fig, alt=alt)
 """),
-            _code("""
-show(report_footer(started))
-"""),
+            _code(FOOTER),
         ]
     )
 
@@ -644,7 +638,8 @@ from analysis.display import (
     show_message,
     show_table,
 )
-from analysis.filters import filter_corpus, grouping_column, resolve_notebook_path
+from analysis.filters import check_column, filter_corpus, grouping_column, resolve_notebook_path
+from analysis.report_status import check_selection, show_run_status
 from analysis.sentiment import (
     document_rule_note,
     document_sentiment,
@@ -662,15 +657,18 @@ started = pd.Timestamp.now(tz="UTC")
                 COMMON_PARAMETERS
                 + """\
 query: Optional[str] = None  # keep only articles containing this word or phrase
-top: int = 20  # rows per table and entities per chart
+top: int = 20  # rows per table and entities per chart (valid: min 1)
 cache_dir: Optional[str] = None  # annotation cache folder; None: the default cache
-by: str = "source"  # corpus column to compare groups by, e.g. "source" or "category"
-freq: str = "week"  # time step of the over-time chart: "day", "week" or "month"
+by: str = "source"  # corpus column to compare groups by, e.g. "category" (valid: column)
+freq: str = "week"  # time step of the over-time chart (valid: one of day, week, month)
 """,
                 tags=["parameters"],
             ),
             _code(
-                LOAD.format(query="query")
+                LOAD.format(
+                    query="query",
+                    checks='check_column(raw, by, arg="by")  # a misspelt column: one line\n',
+                )
                 + ANNOTATE
                 + f"""\
 show(
@@ -684,7 +682,6 @@ show(
     )
 )
 """
-                + EMPTY_NOTE.format(what=", query")
             ),
             _md("""
 ## Distribution of scores
@@ -788,9 +785,7 @@ with report_section(docs):
             empty=f"No {polarity} sentence.",
         )
 """),
-            _code("""
-show(report_footer(started))
-"""),
+            _code(FOOTER),
         ]
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -76,7 +77,7 @@ def test_report_parameters_parsed_like_yaml(monkeypatch, tmp_path):
         "[a, b]",
         "-p",
         "window",
-        "null",
+        "~",
         "-p",
         "query",
         "2024",
@@ -87,7 +88,7 @@ def test_report_parameters_parsed_like_yaml(monkeypatch, tmp_path):
     assert seen["parameters"] == {
         "top": 30,
         "sources": ["a", "b"],
-        "window": None,
+        "window": "~",  # str parameters take the text as given (then validated)
         "query": "2024",
         "start": "2024-01-02",
     }
@@ -213,3 +214,125 @@ def test_two_concurrent_runs_do_not_corrupt_outputs(tmp_path):
     assert leftovers == []
     index = (tmp_path / "out" / "index.html").read_text()
     assert index.rstrip().endswith("</html>") and index.count("<tr><td>") == 2
+
+
+# ----------------------------------------------------------------------------- issue 9
+
+NOTEBOOKS = REPO / "notebooks"
+
+
+@pytest.mark.parametrize("where", ["file", "sys"])
+def test_unwritable_output_root_is_one_line_naming_the_path(tmp_path, where):
+    if where == "sys":
+        if not Path("/sys/kernel").is_dir():
+            pytest.skip("needs Linux /sys (a read-only file system)")
+        root = "/sys/newsdesk-reports"
+    else:
+        (tmp_path / "a_file").write_text("x")
+        root = str(tmp_path / "a_file" / "reports")
+    proc = _run(["report", "tiny", "-o", root, "--no-progress"], cwd=tmp_path)
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr and proc.stderr.count("\n") == 1
+    assert f"output folder '{root}' is not writable" in proc.stderr
+
+
+@pytest.mark.slow
+def test_sigterm_leaves_a_temporary_that_the_next_run_removes(tmp_path):
+    import signal
+    import time
+
+    folder = tmp_path / "notebooks"
+    shutil.copytree(FIXTURES, folder)
+    nb = nbformat.read(folder / "tiny.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("import time\ntime.sleep(120)"))
+    nbformat.write(nb, folder / "tiny.ipynb")
+    env = {**os.environ, "PYTHONPATH": str(REPO), "NEWSDESK_NOTEBOOKS": str(folder)}
+    args = ["report", "tiny", "-o", "out", "--date", DATE, "--no-progress"]
+    proc = subprocess.Popen([sys.executable, "-m", "analysis", *args], cwd=tmp_path, env=env)
+    day = tmp_path / "out" / DATE
+    for _ in range(600):  # until the partly executed notebook is saved
+        if list(day.glob(".tiny.*.tmp.ipynb")) or proc.poll() is not None:
+            break
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=60)
+    left = list(day.glob(".tiny.*.tmp.ipynb"))
+    assert left, "SIGTERM should have left the run's temporary notebook (the case cleaned up)"
+    nb.cells.pop()
+    nbformat.write(nb, folder / "tiny.ipynb")
+    again = _run([*args], cwd=tmp_path, NEWSDESK_NOTEBOOKS=str(folder))
+    assert again.returncode == 0, again.stderr
+    assert not any(p.exists() for p in left)
+    assert not list(day.glob(".*.tmp*"))
+
+
+@pytest.mark.slow
+def test_window_on_undated_corpus_is_empty_exit_3(tmp_path):
+    corpus = tmp_path / "undated"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Harbour vote\nThe council voted on the harbour plan.\n")
+    (corpus / "b.txt").write_text("Rail strike ends\nThe rail strike ended after talks.\n")
+    args = ["report", "term_frequency", "--corpus", str(corpus), "-p", "window", "7d"]
+    proc = _run(
+        [*args, "-o", "out", "--no-progress"], cwd=tmp_path, NEWSDESK_NOTEBOOKS=str(NOTEBOOKS)
+    )
+    assert proc.returncode == 3, proc.stderr
+    reason = "this corpus has no dates; a window needs dates"
+    assert "term_frequency  empty" in proc.stdout and reason in proc.stdout
+    assert "0 ok, 0 up to date, 0 failed, 1 empty" in proc.stdout
+    html = next((tmp_path / "out").glob("*/term_frequency.html")).read_text()
+    assert "1969" not in html
+    assert html.index(f"Nothing to analyse: {reason}") < html.index("about this run")
+    record = json.loads(next((tmp_path / "out").glob("*/term_frequency.json")).read_text())
+    assert record["status"] == "empty" and record["error"] == reason
+    assert 'class="empty">empty' in (tmp_path / "out" / "index.html").read_text()
+
+
+@pytest.mark.slow
+def test_unknown_by_column_fails_the_report_in_one_line_without_traceback(tmp_path):
+    args = ["report", "sentiment", "-p", "by", "nonexistent", "-o", "out", "--no-progress"]
+    proc = _run(args, cwd=tmp_path, NEWSDESK_NOTEBOOKS=str(NOTEBOOKS))
+    assert proc.returncode == 1, proc.stderr
+    line = next(ln for ln in proc.stdout.splitlines() if ln.startswith("sentiment  failed"))
+    assert line.endswith(
+        "AnalysisInputError: by='nonexistent' is not a column of the corpus; expected one of: "
+        "doc_id, title, text, source, category, published, url, path, n_chars, n_words, "
+        "boilerplate_lines, is_duplicate, duplicate_of, duplicate_kind"
+    )
+    html = next((tmp_path / "out").glob("*/sentiment.html")).read_text()
+    assert "Traceback" not in html and str(REPO) not in html and "site-packages" not in html
+    assert "The cell that failed" in html and "check_column(raw, by" in html
+    kept = next((tmp_path / "out").glob("*/sentiment.ipynb")).read_text()
+    assert "Traceback" in kept or "traceback" in kept  # the details stay in the notebook
+
+
+@pytest.mark.parametrize(
+    ("statuses", "code"),
+    [(["ok", "skipped"], 0), (["ok", "empty"], 3), (["empty", "failed", "ok"], 1)],
+)
+def test_exit_code_is_the_most_serious_status(monkeypatch, tmp_path, capsys, statuses, code):
+    from analysis.reports import ReportResult
+
+    def fake_run_reports(names, **kwargs):
+        return [
+            ReportResult(f"r{i}", s, DATE, {}, None, None, tmp_path / f"r{i}.json", 0.0, None)
+            for i, s in enumerate(statuses)
+        ]
+
+    monkeypatch.setattr("analysis.reports.run_reports", fake_run_reports)
+    argv = ["report", "tiny", "--notebooks-dir", str(FIXTURES), "-o", str(tmp_path)]
+    assert cli.main(argv) == code
+    assert (
+        capsys.readouterr()
+        .out.strip()
+        .splitlines()[-1]
+        .startswith(f"{statuses.count('ok')} ok, {statuses.count('skipped')} up to date")
+    )
+
+
+def test_file_system_failure_is_one_line_naming_the_path(tmp_path, capsys):
+    (tmp_path / "a_file").write_text("x")
+    root = tmp_path / "a_file" / "reports"
+    assert cli.main(["index", "-o", str(root)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and str(root) in err and "Not a directory" in err

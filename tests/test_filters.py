@@ -10,8 +10,10 @@ import pytest
 from analysis.errors import AnalysisInputError
 from analysis.filters import (
     DateRange,
+    check_column,
     comparison_periods,
     comparison_windows,
+    empty_reason,
     filter_corpus,
     grouping_column,
     parse_date_bound,
@@ -60,7 +62,7 @@ def test_parse_window_units():
     assert parse_window(" 4W ") == pd.Timedelta(weeks=4)
 
 
-@pytest.mark.parametrize("bad", ["", "7", "d7", "7 days", "1m", "0d", "-3d", "1.5d", 7, None])
+@pytest.mark.parametrize("bad", ["", "7", "d7", "7 days", "1y", "0m", "0d", "-3d", "1.5d", 7, None])
 def test_parse_window_rejects_with_parameter_name(bad):
     with pytest.raises(AnalysisInputError, match=r"window=.*(expected|longer than 0)"):
         parse_window(bad)
@@ -290,3 +292,75 @@ def test_comparison_periods_needs_dates_unless_bounded():
         comparison_periods(df)
     _now, before = comparison_periods(df, start="2026-09-01", end="2026-09-07")
     assert before.label() == "2026-08-25 to 2026-08-31"
+
+
+# ----------------------------------------------------------------------------- issue 9
+
+
+def test_month_and_quarter_windows_are_calendar_months():
+    assert parse_window("1m") == pd.DateOffset(months=1)
+    assert parse_window("3M") == pd.DateOffset(months=3)
+    assert parse_window("1q") == pd.DateOffset(months=3)
+    df = _corpus()
+    month = resolve_date_range(df, end="2026-09-07", window="1m")
+    assert month.label() == "2026-08-08 to 2026-09-07"
+    quarter = resolve_date_range(df, end="2026-09-30", window="1q")
+    assert quarter.label() == "2026-07-01 to 2026-09-30"
+    picked = filter_corpus(df, window="1m")  # ends on the newest article's day, 7 September
+    assert picked.attrs["filter"]["period"] == "2026-08-08 to 2026-09-07"
+    assert "g" not in set(picked["doc_id"]) and "f" in set(picked["doc_id"])
+    current, previous = comparison_periods(df, end="2026-09-30", window="1m")
+    assert (current.label(), previous.label()) == (  # September, then all of August
+        "2026-09-01 to 2026-09-30",
+        "2026-08-01 to 2026-08-31",
+    )
+
+
+def _undated() -> pd.DataFrame:
+    df = _corpus()
+    df["published"] = pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns, UTC]")
+    return df
+
+
+def test_window_on_an_undated_corpus_says_so_instead_of_1969():
+    picked = filter_corpus(_undated(), window="7d")
+    assert picked.empty
+    period = picked.attrs["filter"]["period"]
+    assert "1969" not in period and "1970" not in period and "no dates" in period
+    assert empty_reason(picked) == "this corpus has no dates; a window needs dates"
+    dated_only = filter_corpus(_undated(), start="2026-09-01")
+    assert empty_reason(dated_only) == "this corpus has no dates; start and end need dates"
+
+
+def test_empty_reason_names_what_left_nothing():
+    df = _corpus()
+    assert empty_reason(filter_corpus(df)) is None
+    assert empty_reason(filter_corpus(df, sources=["Nowhere", "Elsewhere"])) == (
+        "no source 'Nowhere', 'Elsewhere' in this corpus"
+    )
+    assert empty_reason(filter_corpus(df, categories=["weather"])) == (
+        "no category 'weather' in this corpus"
+    )
+    reason = empty_reason(filter_corpus(df, query="zebra crossing", sources=["Wire"]))
+    assert (
+        reason == "no documents match the selected filters (sources Wire; query 'zebra crossing')"
+    )
+    assert empty_reason(filter_corpus(df.iloc[:0])) == "the corpus has no documents"
+
+
+def test_check_column_names_the_columns_there():
+    df = _corpus()
+    assert check_column(df, "source") == "source"
+    with pytest.raises(
+        AnalysisInputError, match=r"by='nonexistent' is not a column.*doc_id, title"
+    ):
+        check_column(df, "nonexistent")
+
+
+@pytest.mark.parametrize("bad", ["1;", "7", "0001-01-01", "9999-12-31", "20260907", "2026-13-45"])
+def test_dates_must_be_iso_and_within_range(bad):
+    """pd.Timestamp alone reads "1;" as the year 1, then adding a day overflows (found by
+    tests/test_report_params_fuzz.py)."""
+    for upper in (False, True):
+        with pytest.raises(AnalysisInputError, match=r"end=.* is not a valid date"):
+            parse_date_bound(bad, arg="end", upper=upper)

@@ -36,7 +36,8 @@ SPECIFIC = {
         "stopwords": ("str", '"news"'),
     },
     "entity_cooccurrence": {
-        "entity_types": ("list", '["PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"]'),
+        # papermill joins a list written over several lines without the spaces
+        "entity_types": ("list", '["PERSON","ORG","GPE","LOC","NORP","FAC","EVENT",]'),
         "cooccurrence_window": ("str", '"sentence"'),
         "nationalities": ("str", '"separate"'),
         "min_pair_count": ("int", "2"),
@@ -193,7 +194,10 @@ def test_filter_leaving_no_documents_shows_a_message(tmp_path):
     )
     html, errors = _outputs(nb)
     assert errors == [], json.dumps(errors)[:2000]
-    assert "No documents match the selected filters" in html
+    assert "Nothing to analyse: no source &#x27;No Such Paper&#x27; in this corpus" in html
+    from analysis.report_status import read_status
+
+    assert read_status(nb) == ("empty", "no source 'No Such Paper' in this corpus")
     assert "Not in corpus" in html and "No Such Paper" in html
     assert "0 documents of" in html
     assert not (tmp_path / "entity_cooccurrence_network.gexf").exists()

@@ -178,3 +178,70 @@ def test_network_chart_limits_nodes_and_handles_empty():
     assert "10 entities" in alt and "21 smaller entities left out" in alt
     _fig, alt = plots.network_chart(nx.Graph(), title="Empty")
     assert alt.startswith("Empty network")
+
+
+# ----------------------------------------------------------------------------- literal text
+
+MATH = "Fund $x^$"  # parsed as math text, matplotlib raises ValueError while drawing it
+
+
+def _charts():
+    terms = pd.DataFrame({"term": [MATH, "$5bn deal $", "ok"], "count": [5, 3, 1]})
+    periods = pd.to_datetime(["2026-01-05", "2026-01-12"], utc=True)
+    trend = pd.DataFrame(
+        {"period": list(periods) * 2, "v": [1, 2, 3, 4], "g": [MATH] * 2 + ["b$"] * 2}
+    )
+    groups = pd.DataFrame(
+        {
+            "name": [MATH, "b"],
+            "mean": [0.1, -0.2],
+            "ci_low": [0.0, -0.3],
+            "ci_high": [0.2, -0.1],
+            "n": [3, 4],
+        }
+    )
+    band = pd.DataFrame(
+        {"period": periods, "mean": [0.1, 0.2], "ci_low": [0.0, 0.1], "ci_high": [0.2, 0.3]}
+    )
+    matrix = pd.DataFrame([[0, 2], [2, 0]], index=[MATH, "$y_"], columns=[MATH, "$y_"])
+    graph = nx.Graph()
+    graph.add_edge(MATH, "Acme $_Corp", weight=3)
+    graph.add_edge(MATH, "c", weight=1)
+    for node in graph:
+        graph.nodes[node]["community"] = 0 if node != "c" else 1
+    return [
+        lambda: plots.bar_chart(terms, label="term", value="count", title=MATH, xlabel=MATH),
+        lambda: plots.line_chart(
+            trend, x="period", y="v", group="g", title=MATH, xlabel=MATH, ylabel=MATH
+        ),
+        lambda: plots.interval_chart(groups, label="name", count="n", title=MATH, xlabel=MATH),
+        lambda: plots.band_chart(band, title=MATH, xlabel=MATH, ylabel=MATH),
+        lambda: plots.histogram_chart({MATH: [0.1, -0.5]}, title=MATH, xlabel=MATH),
+        lambda: plots.cooccurrence_heatmap(matrix, title=MATH, value_label=MATH),
+        lambda: plots.network_chart(graph, title=MATH),
+    ]
+
+
+@pytest.mark.parametrize("make", range(7))
+def test_text_from_articles_is_drawn_literally(make):
+    """A "$" in a title, label, tick, legend or network label is a dollar sign (issue 9)."""
+    from matplotlib.text import Text
+
+    from analysis.display import figure_html
+
+    fig, alt = _charts()[make]()
+    texts = [t for t in fig.findobj(Text) if t.get_text()]
+    assert any(MATH in t.get_text() for t in texts)
+    assert all(not t.get_parse_math() for t in texts)
+    html = figure_html(fig, alt=alt)  # drawing used to raise ValueError
+    assert html.count("data:image/png;base64,") == 1
+
+
+def test_figure_html_draws_any_figure_literally():
+    from analysis.display import figure_html
+
+    fig, ax = plt.subplots()
+    ax.set_title(MATH)
+    ax.plot([1, 2])
+    ax.set_xticks([1, 2], [MATH, "$a"])
+    assert "base64" in figure_html(fig, alt="a line")

@@ -224,7 +224,7 @@ def test_coerce_cli_value():
     assert coerce_cli_value("0.25", params["ratio"]) == 0.25
     assert coerce_cli_value("true", params["flag"]) is True
     assert coerce_cli_value("[BBC, Reuters]", params["sources"]) == ["BBC", "Reuters"]
-    assert coerce_cli_value("null", params["window"]) is None
+    assert coerce_cli_value("null", params["window"]) == "null"  # str: the text as given
     assert coerce_cli_value("7d", params["window"]) == "7d"
     assert coerce_cli_value("2024-01-02", params["start"]) == "2024-01-02"
     assert coerce_cli_value("2024", params["query"]) == "2024"  # str param keeps the text
