@@ -22,6 +22,7 @@ import re
 import sys
 import time
 import traceback
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,7 +53,8 @@ def run_name_for(corpus: str | Path | None) -> str:
         return "default"
     path = Path(corpus)
     stem = path.stem if path.suffix and not path.is_dir() else path.name
-    slug = re.sub(r"[^a-z0-9_]+", "-", stem.lower()).strip("-_")
+    ascii_stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9_]+", "-", ascii_stem.lower()).strip("-_")
     return slug[:64] or "corpus"
 
 
@@ -177,7 +179,18 @@ def start_run(
     }
     if corpus is None:
         return ctx
+    from filelock import FileLock
+
     out_dir.mkdir(parents=True, exist_ok=True)
+    with FileLock(out_dir / ".run.lock"):  # two runs of one name at once: one computes
+        _start_locked(ctx, parameters, briefing=briefing, force=force, quiet=quiet)
+    return ctx
+
+
+def _start_locked(
+    ctx: RunContext, parameters: Mapping[str, Any], *, briefing: bool, force: bool, quiet: bool
+) -> None:
+    out_dir, corpus_fingerprint = ctx.out_dir, ctx.corpus_fingerprint
     old = load_record(out_dir / RUN_RECORD)
     section = out_dir / _SECTION_FILE
     if (
@@ -190,7 +203,7 @@ def start_run(
     ):  # the same corpus as this run's earlier pass today: nothing to recompute
         ctx.record.update({k: v for k, v in old.items() if k not in ctx.record})
         ctx.section_html = section.read_text(encoding="utf-8") if briefing else ""
-        return ctx
+        return
     try:
         _look_at_corpus(ctx, parameters, briefing=briefing, quiet=quiet)
     except Exception as exc:  # the reports still run; the record says what went wrong
@@ -199,7 +212,6 @@ def start_run(
         if not quiet:
             print(f"briefing: FAILED: {message}", file=sys.stderr)
             traceback.print_exc(limit=3, file=sys.stderr)
-    return ctx
 
 
 def _look_at_corpus(
@@ -271,9 +283,12 @@ def finish_run(ctx: RunContext, results: Sequence[Any]) -> None:
     ctx.record["seconds"] = round(time.perf_counter() - ctx.t0, 2)
     if "doc_ids" in ctx.record:  # last: the long list after the fields a reader looks at
         ctx.record["doc_ids"] = ctx.record.pop("doc_ids")
-    atomic_write(
-        ctx.out_dir / RUN_RECORD, json.dumps(ctx.record, indent=1, ensure_ascii=False) + "\n"
-    )
+    from filelock import FileLock
+
+    with FileLock(ctx.out_dir / ".run.lock"):
+        atomic_write(
+            ctx.out_dir / RUN_RECORD, json.dumps(ctx.record, indent=1, ensure_ascii=False) + "\n"
+        )
 
 
 def insert_section(page: str, section: str) -> str:

@@ -664,18 +664,18 @@ def run_reports(
         shared["corpus"] = os.fspath(corpus)
         corpus = None
     plans = []
-    for name in names:
-        own = dict((per_report or {}).get(name, {}))
+    for report in names:
+        own = dict((per_report or {}).get(report, {}))
         plans.append(
             _plan(
-                name,
+                report,
                 parameters=own if not _strict else {**shared, **own},
                 defaults=None if _strict else shared,
                 corpus=corpus,
                 root=root,
                 run_date=date,
                 folder=folder,
-                title=(titles or {}).get(name),
+                title=(titles or {}).get(report),
                 base_dir=base,
                 kernel_name=kernel_name,
                 quiet=quiet,

@@ -92,6 +92,9 @@ def test_report_parameters_parsed_like_yaml(monkeypatch, tmp_path):
         "start": "2024-01-02",
     }
     assert seen["corpus"] == "somewhere" and seen["run_date"] == DATE and seen["force"] is True
+    assert seen["name"] is None and seen["briefing"] is True
+    assert cli.main([*argv, "--name", "bbc-daily", "--no-briefing"]) == 0
+    assert seen["name"] == "bbc-daily" and seen["briefing"] is False
 
 
 @pytest.mark.parametrize(
@@ -147,7 +150,7 @@ def test_schedule_with_failing_report_exits_1_and_prints_summary(tmp_path):
     )
     assert rows["tiny"].split()[1] == "ok" and rows["other_kernel"].split()[1] == "ok"
     assert summary[4] == "2 ok, 0 up to date, 1 failed"
-    day = tmp_path / "out" / DATE
+    day = tmp_path / "out" / "nightly" / DATE  # run name: the schedule file's name
     for name in ("tiny", "other_kernel"):
         assert "<html" in (day / f"{name}.html").read_text()
     assert (day / "broken.ipynb").is_file()
@@ -172,8 +175,9 @@ def test_report_all_with_corpus_exit_0(tmp_path):
         NEWSDESK_NOTEBOOKS=str(nbs),
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "TINY_OUTPUT files=1" in (tmp_path / "reports" / DATE / "tiny.html").read_text()
-    assert not (tmp_path / "reports" / DATE / "explore.html").exists()
+    day = tmp_path / "reports" / "corpus" / DATE  # run name: the corpus folder's name
+    assert "TINY_OUTPUT files=1" in (day / "tiny.html").read_text()
+    assert not (day / "explore.html").exists()
     assert "reports/index.html" in proc.stdout
 
 
@@ -201,7 +205,7 @@ def test_two_concurrent_runs_do_not_corrupt_outputs(tmp_path):
     outs = [p.communicate(timeout=300) for p in procs]
     for proc, (out, err) in zip(procs, outs, strict=True):
         assert proc.returncode == 0, out + err
-    day = tmp_path / "out" / DATE
+    day = tmp_path / "out" / "nightly" / DATE
     for name in ("tiny", "other_kernel"):
         record = json.loads((day / f"{name}.json").read_text())
         assert record["status"] == "ok"
@@ -212,4 +216,6 @@ def test_two_concurrent_runs_do_not_corrupt_outputs(tmp_path):
     leftovers = [p.name for p in day.iterdir() if ".tmp" in p.name]
     assert leftovers == []
     index = (tmp_path / "out" / "index.html").read_text()
-    assert index.rstrip().endswith("</html>") and index.count("<tr><td>") == 2
+    assert index.rstrip().endswith("</html>") and index.count("<tr><td>") == 1  # one run
+    assert index.count('href="nightly/2026') >= 3  # briefing + both reports
+    assert json.loads((day / "run.json").read_text())["status"] == "ok"
