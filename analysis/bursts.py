@@ -75,7 +75,7 @@ def state_costs(relevant: Any, total: Any, *, s: float = 2.0) -> np.ndarray:
 
     Example:
         >>> state_costs([1, 5], [10, 10])[0, :, 0]   # -ln binom.pmf(r, 10, 0.3)
-        array([1.79..., 1.97...])
+        array([2.11..., 2.27...])
     """
     r, d = _arrays(relevant, total, func="state_costs")
     _check(s, 1.0, func="state_costs")

@@ -32,20 +32,11 @@ from analysis.annotations import Annotations
 from analysis.entities import DEFAULT_TYPES, _most_common_label, entity_cooccurrence
 from analysis.errors import AnalysisInputError
 from analysis.keyness import log_likelihood
+from analysis.volume import _mask
 
 __all__ = ["entity_changes", "pair_changes", "sentiment_shifts", "welch_interval"]
 
 G2_CUTOFF = 15.13
-
-
-def _mask(corpus: pd.DataFrame, is_new: Any, func: str) -> np.ndarray:
-    mask = np.asarray(is_new, dtype=bool)
-    if mask.shape != (len(corpus),):
-        raise AnalysisInputError(
-            f"{func}(): is_new has shape {mask.shape}; expected one flag per corpus row "
-            f"({len(corpus)})"
-        )
-    return mask
 
 
 def _log_ratio(a: np.ndarray, b: np.ndarray, c: float, d: float) -> np.ndarray:
@@ -115,7 +106,7 @@ def entity_changes(
         >>> entity_changes(corpus, is_new=is_new, annotations=ann)         # doctest: +SKIP
     """
     cols = ["name", "label", "status", "new_docs", "baseline_docs", "g2", "log_ratio", "examples"]
-    mask = _mask(corpus, is_new, "entity_changes")
+    mask = _mask(corpus, is_new, func="entity_changes")
     n_new, n_base = int(mask.sum()), int((~mask).sum())
     if n_new == 0 or n_base == 0:
         return pd.DataFrame(columns=cols)
@@ -167,7 +158,7 @@ def pair_changes(
     """
     cols = ["entity_a", "entity_b", "status", "new_count", "new_docs", "baseline_count", "g2",
             "examples"]  # fmt: skip
-    mask = _mask(corpus, is_new, "pair_changes")
+    mask = _mask(corpus, is_new, func="pair_changes")
     if not mask.any() or mask.all():
         return pd.DataFrame(columns=cols)
     new_c, base_c = corpus[mask], corpus[~mask]
@@ -327,7 +318,7 @@ def sentiment_shifts(
     """
     cols = ["kind", "name", "new_mean", "baseline_mean", "n_new", "n_baseline", "difference",
             "ci_low", "ci_high", "p_value", "level", "moved"]  # fmt: skip
-    mask = _mask(corpus, is_new, "sentiment_shifts")
+    mask = _mask(corpus, is_new, func="sentiment_shifts")
     if by not in corpus.columns:
         raise AnalysisInputError(f"sentiment_shifts(): by={by!r} is not a corpus column")
     new_ids = set(corpus.loc[mask, "doc_id"])
