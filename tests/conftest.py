@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "corpora"
+# $NEWSDESK_CORPORA points elsewhere (e.g. from a git worktree that is not beside ../shared)
+SHARED = Path(os.environ.get("NEWSDESK_CORPORA") or ROOT.parent / "shared" / "corpora")
 BBC_DIR = SHARED / "bbc"
 RSS_CSV = SHARED / "bbc_rss" / "bbc_news.csv"
 SAMPLE_DIR = ROOT / "data" / "sample"

@@ -195,3 +195,82 @@ def test_briefing_page_escapes_article_text_and_links_sections():
     section = briefing_section(briefing, briefing_href="briefing.html")
     assert 'id="what-changed"' in section and "<script>" not in section
     assert 'href="briefing.html"' in section and "zorblax" in section
+
+
+# ----------------------------------------------------------------------------- replay
+
+
+def _write_rss(path, rows, header):
+    import csv
+
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+@pytest.mark.slow
+def test_replay_schedule_twice_on_a_growing_rss_corpus(rss_csv, tmp_path):
+    """Week 1 then week 2 (real RSS rows copied to tmp, plus a planted burst and steady
+    noise); the second run keeps the first, names only the added articles as new, lists
+    the planted term and entity and not the steady ones."""
+    import csv
+    import json
+    import re
+    from email.utils import parsedate_to_datetime
+
+    from analysis.corpus import load_corpus
+    from analysis.schedule import run_schedule
+
+    with open(rss_csv, newline="", encoding="utf-8") as fh:
+        reader = csv.reader(fh)
+        header = next(reader)
+        rows = [r for r in reader if "2022-03-01" <= parsedate_to_datetime(r[1]).date().isoformat() <= "2022-03-27"]  # fmt: skip
+    rows.sort(key=lambda r: parsedate_to_datetime(r[1]))
+    for i, row in enumerate(rows):
+        day = parsedate_to_datetime(row[1]).date().isoformat()
+        if i % 8 == 0:  # steady noise, every week alike
+            row[4] += " Teodor Vaskin reviewed the quillfeather figures."
+        if "2022-03-24" <= day <= "2022-03-26" and i % 4 == 0:  # the planted burst
+            row[4] += " The zorblax inquiry is led by Marisol Quenby, officials said."
+    planted = sum("zorblax" in r[4] for r in rows)
+    assert planted >= 10
+    week1 = [r for r in rows if parsedate_to_datetime(r[1]).date().isoformat() <= "2022-03-20"]
+    corpus = tmp_path / "feed.csv"
+    schedule = tmp_path / "replay.yml"
+    schedule.write_text(
+        "output_root: out\ndefaults: {corpus: feed.csv}\nreports: [term_frequency]\n"
+    )
+    _write_rss(corpus, week1, header)
+    first = run_schedule(schedule, run_date="2022-03-20", progress=False, quiet=True)
+    ids1 = set(load_corpus(corpus, quiet=True, progress=False, drop_duplicates=True)["doc_id"])
+    _write_rss(corpus, rows, header)  # a week of new articles arrives
+    second = run_schedule(schedule, run_date="2022-03-27", progress=False, quiet=True)
+    ids2 = set(load_corpus(corpus, quiet=True, progress=False, drop_duplicates=True)["doc_id"])
+    assert [r.status for r in first] == [r.status for r in second] == ["ok"]
+
+    out = tmp_path / "out" / "replay"
+    for day in ("2022-03-20", "2022-03-27"):  # both runs kept
+        for name in ("term_frequency.html", "briefing.html", "run.json"):
+            assert (out / day / name).is_file(), (day, name)
+    run2 = json.loads((out / "2022-03-27" / "run.json").read_text())
+    expected_new = ids2 - ids1
+    assert run2["previous_run"] == "2022-03-20" and run2["n_new"] == len(expected_new)
+    page = (out / "2022-03-27" / "briefing.html").read_text()
+    listed = set(re.findall(r'<li id="doc-([^"]+)">', page))
+    assert listed == expected_new  # only the new articles are named as new
+
+    findings = page[: page.index('<section id="new-articles">')]
+    bursts = findings[findings.index('id="bursts"') : findings.index('id="entities"')]
+    entities = findings[findings.index('id="entities"') : findings.index('id="pairs"')]
+    assert '<span class="what">zorblax</span>' in bursts
+    assert '<span class="what">Marisol Quenby</span>' in entities
+    for noise in ("quillfeather", "Teodor Vaskin", "Vaskin"):
+        assert f'<span class="what">{noise}' not in findings
+    report = (out / "2022-03-27" / "term_frequency.html").read_text()
+    assert report.index('id="what-changed"') < report.index("Most frequent words")
+    assert 'id="Rising-and-falling-words"' in report  # the briefing's link target exists
+    index = (tmp_path / "out" / "index.html").read_text()
+    assert index.index("replay/2022-03-27/briefing.html") < index.index(
+        "replay/2022-03-20/briefing.html"
+    )
