@@ -76,6 +76,8 @@ def volume_changes(
     days_back: int = 28,
     low: float = 0.1,
     high: float = 0.9,
+    top: int = 8,
+    min_new: int = 5,
 ) -> pd.DataFrame:
     """New articles per group against the group's usual daily range.
 
@@ -84,11 +86,13 @@ def volume_changes(
     the ``days_back`` days before it (baseline documents; a day without articles counts
     0, from the first day of that window with a baseline article on). ``per_day`` = new articles / days in the new period; ``flag`` is "above" when it
     exceeds the usual high, "below" when under the usual low, else "usual" ("" without
-    dates or a baseline).
+    dates or a baseline, or for a group with fewer than ``min_new`` new articles: too few
+    to say). The ``top`` groups with most new articles are listed; the rest are summed as
+    "(N other groups)".
 
     Returns:
-        Columns group, new, per_day, usual_low, usual_median, usual_high, flag; one row
-        per group with new articles, then a row "all" for the whole corpus.
+        Columns group, new, per_day, usual_low, usual_median, usual_high, flag; a row
+        "all" for the whole corpus, then one per group with new articles (most first).
 
     Example:
         >>> volume_changes(corpus, is_new=is_new)                          # doctest: +SKIP
@@ -99,7 +103,16 @@ def volume_changes(
     dates = _dates(corpus).dt.tz_convert(None).dt.normalize()
     new_days = dates[mask].dropna()
     rows = []
-    labels = [*sorted(groups[mask].unique(), key=str), "all"]
+    ranked = groups[mask].value_counts(sort=False)
+    ranked = ranked.sort_index(key=lambda i: i.astype(str)).sort_values(
+        ascending=False, kind="stable"
+    )
+    labels = ["all", *ranked.index[:top]]
+    rest = list(ranked.index[top:])
+    if rest:
+        other = f"({len(rest)} other group{'s' if len(rest) > 1 else ''})"
+        groups = groups.where(~groups.isin(rest), other)
+        labels.append(other)
     if not new_days.empty:
         start, end = new_days.min(), new_days.max()
         n_days = (end - start).days + 1
@@ -122,7 +135,8 @@ def volume_changes(
                 q = np.quantile(daily.to_numpy(dtype=float), [low, 0.5, high])
                 row.update(usual_low=q[0], usual_median=q[1], usual_high=q[2])
                 per_day = row["per_day"]
-                row["flag"] = "above" if per_day > q[2] else "below" if per_day < q[0] else "usual"
+                flag = "above" if per_day > q[2] else "below" if per_day < q[0] else "usual"
+                row["flag"] = flag if new >= min_new else ""
         rows.append(row)
     return pd.DataFrame(
         rows, columns=["group", "new", "per_day", "usual_low", "usual_median", "usual_high", "flag"]

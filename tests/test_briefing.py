@@ -114,6 +114,10 @@ def test_volume_against_usual_daily_range_by_hand():
     assert out.loc["Alpha", "flag"] == "above"
     assert out.loc["Beta", "flag"] == "usual" and out.loc["Beta", "new"] == 8
     assert out.loc["all", "new"] == 24 and out.loc["all", "usual_median"] == 4.0
+    assert out.index.tolist() == ["all", "Alpha", "Beta"]  # most new articles first
+    few = volume_changes(corpus, is_new=is_new, days_back=7, top=1, min_new=10)
+    assert few["group"].tolist() == ["all", "Alpha", "(1 other group)"]
+    assert few["flag"].tolist() == ["above", "above", ""]  # 8 new Beta: too few to say
 
 
 def test_volume_ignores_days_before_the_corpus_began():
