@@ -80,12 +80,19 @@ def _article_link(ex: Mapping[str, Any], *, anchors: bool) -> str:
 
 def _quotes(examples: Any, *, anchors: bool = True) -> str:
     items = list(examples) if isinstance(examples, list | tuple) else []
-    return "".join(
-        f"<blockquote>“{_e(ex.get('text', ''))}” "
-        f'<span class="src">— {_article_link(ex, anchors=anchors)}</span></blockquote>'
-        for ex in items
-        if isinstance(ex, Mapping)
-    )
+    out = []
+    for ex in items:
+        if not isinstance(ex, Mapping):
+            continue
+        text = str(ex.get("text", ""))
+        if " ".join(str(ex.get("title", "")).split()) == text:  # the headline itself
+            out.append(f"<blockquote>“{_article_link(ex, anchors=anchors)}”</blockquote>")
+        else:
+            out.append(
+                f"<blockquote>“{_e(text)}” "
+                f'<span class="src">— {_article_link(ex, anchors=anchors)}</span></blockquote>'
+            )
+    return "".join(out)
 
 
 def _see(kind: str, prefix: str = "") -> str:
