@@ -51,7 +51,10 @@ body.nd-briefing { font-family: system-ui, -apple-system, "Segoe UI", sans-serif
 .nd-brief td.n { text-align: right; font-variant-numeric: tabular-nums; }
 .nd-brief nav a { margin-right: 0.8rem; }
 section.nd-brief.nd-top { border: 1px solid #d0d7de; border-radius: 6px; padding: 8px 16px;
-  margin: 0 0 1em 0; background: #fbfcfd; }
+  margin: 0 0 1em 0; background: #fbfcfd; line-height: 1.4;
+  font-family: system-ui, -apple-system, "Segoe UI", sans-serif; font-size: 14px; }
+.nd-brief a { color: #0550ae; text-decoration: underline; }
+.nd-brief h3 { font-size: 1rem; margin: 0.7rem 0 0.2rem; }
 """
 
 
@@ -151,7 +154,7 @@ def _term_items(frame: pd.DataFrame, kind: str, prefix: str, limit: int | None) 
             stat = f"burst {start} – {end}: {r.docs} articles where {r.expected:.1f} were expected"
         items.append(
             f'<li><span class="what">{_e(r.term)}</span> <span class="num">{_e(stat)}</span>'
-            f"{_quotes(r.examples, anchors=not prefix)}</li>"
+            f"{_quotes(r.examples[:1] if prefix else r.examples, anchors=not prefix)}</li>"
         )
     return f"<ol>{''.join(items)}</ol>"
 
@@ -168,7 +171,7 @@ def _entity_items(b: Briefing, prefix: str, limit: int | None) -> str:
             stat = f"rising: {r.new_docs} new articles vs {r.baseline_docs} before (×{2**r.log_ratio:.1f})"
         items.append(
             f'<li><span class="what">{_e(r.name)}</span> <small>{_e(r.label)}</small> '
-            f'<span class="num">{_e(stat)}</span>{_quotes(r.examples, anchors=not prefix)}</li>'
+            f'<span class="num">{_e(stat)}</span>{_quotes(r.examples[:1] if prefix else r.examples, anchors=not prefix)}</li>'
         )
     return f"<ol>{''.join(items)}</ol>"
 
@@ -183,7 +186,7 @@ def _pair_items(b: Briefing, prefix: str, limit: int | None) -> str:
         items.append(
             f'<li><span class="what">{_e(r.entity_a)} — {_e(r.entity_b)}</span> '
             f'<span class="num">{_e(f"together in {r.new_docs} new articles, {before}")}</span>'
-            f"{_quotes(r.examples, anchors=not prefix)}</li>"
+            f"{_quotes(r.examples[:1] if prefix else r.examples, anchors=not prefix)}</li>"
         )
     return f"<ol>{''.join(items)}</ol>"
 

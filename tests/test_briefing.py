@@ -278,3 +278,30 @@ def test_replay_schedule_twice_on_a_growing_rss_corpus(rss_csv, tmp_path):
     assert index.index("replay/2022-03-27/briefing.html") < index.index(
         "replay/2022-03-20/briefing.html"
     )
+
+
+@pytest.mark.slow
+def test_briefing_page_in_chromium_shows_hostile_text_as_text(tmp_path):
+    import shutil
+    import subprocess
+
+    chromium = next(
+        (p for n in ("chromium", "chromium-browser", "google-chrome") if (p := shutil.which(n))),
+        None,
+    )
+    if chromium is None:
+        pytest.skip("Chromium not found (apt-get install -y chromium)")
+    corpus = _synthetic()
+    evil = "<script>alert(1)</script><img src=x onerror=alert(2)>"
+    last = corpus.index[-1]
+    corpus.loc[last, "title"] = evil
+    corpus.loc[last, "text"] = f"Zorblax {evil} again."
+    page = tmp_path / "briefing.html"
+    page.write_text(briefing_page(build_briefing(corpus, entities=False), run_name="x",
+                                  run_date="2026-04-28"))  # fmt: skip
+    dom = subprocess.run(
+        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", page.as_uri()],
+        capture_output=True, text=True, timeout=120, check=True,
+    ).stdout  # fmt: skip
+    assert "<script" not in dom and "<img" not in dom
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in dom  # shown as text
