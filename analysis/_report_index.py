@@ -23,6 +23,7 @@ h2 { font-size: 1.2rem; margin-top: 1.6rem; }
 .corpus { color: #555; font-size: 0.85rem; margin: 0 0 0.4rem 0; word-break: break-all; }
 ul.reports { margin: 0; padding-left: 1rem; }
 td.brief a { font-weight: 600; }
+td.date { white-space: nowrap; }
 .headline { font-size: 0.8rem; color: #444; max-width: 28rem; }
 """
 
@@ -99,7 +100,7 @@ def _run_row(run: Mapping[str, Any]) -> str:
     reports = "".join(_report_cell(folder, r) for r in run.get("reports", []))
     return (
         "<tr>"
-        f"<td>{escape(str(run.get('date', '')))}</td>"
+        f'<td class="date">{escape(str(run.get("date", "")))}</td>'
         f'<td class="brief">{brief}<div class="headline">{escape(str(headline))}</div></td>'
         f'<td class="num">{escape(docs)}<br><small>{escape(new)}</small></td>'
         f"<td>{escape(_period(rec))}</td>"

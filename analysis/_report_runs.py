@@ -120,6 +120,8 @@ def _scan_day(day: Path, *, name: str, rel: str) -> dict[str, Any]:
             reports.append(record)
     run = load_record(day / RUN_RECORD) or {}
     run.pop("doc_ids", None)  # the index needs the counts, not the ids
+    order = [r.get("report") for r in run.get("reports") or [] if isinstance(r, dict)]
+    reports.sort(key=lambda r: order.index(r["_name"]) if r["_name"] in order else len(order))
     return {"name": name, "date": day.name, "rel": rel, "reports": reports, "run": run}
 
 

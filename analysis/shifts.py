@@ -335,6 +335,6 @@ def sentiment_shifts(
     rows += _shift_rows(ent[["key", "is_new", "value"]], "entity", confidence, min_sentences)
     out = pd.DataFrame(rows, columns=cols)
     if moved_only:
-        out = out[out["moved"]]
+        out = out[out["moved"].astype(bool)]
     order = out["difference"].abs().sort_values(ascending=False, kind="stable").index
     return out.loc[order].reset_index(drop=True)

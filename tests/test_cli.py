@@ -216,6 +216,8 @@ def test_two_concurrent_runs_do_not_corrupt_outputs(tmp_path):
     leftovers = [p.name for p in day.iterdir() if ".tmp" in p.name]
     assert leftovers == []
     index = (tmp_path / "out" / "index.html").read_text()
-    assert index.rstrip().endswith("</html>") and index.count("<tr><td>") == 1  # one run
+    assert (
+        index.rstrip().endswith("</html>") and index.count('<tr><td class="date">') == 1
+    )  # one run
     assert index.count('href="nightly/2026') >= 3  # briefing + both reports
     assert json.loads((day / "run.json").read_text())["status"] == "ok"

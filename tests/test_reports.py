@@ -327,7 +327,9 @@ def test_index_groups_runs_by_name_newest_first_with_history(tmp_path):
     ]:
         day = tmp_path / name / date
         _record(day, "term_frequency")
+        _record(day, "entity_cooccurrence")
         run = {"corpus": f"/data/{name}", "n_docs": n_docs, "period": ["2026-01-01", date]}
+        run["reports"] = [{"report": "term_frequency"}, {"report": "entity_cooccurrence"}]
         run.update(briefing="briefing.html", briefing_headline=f"{name} {date} headline")
         (day / "run.json").write_text(json.dumps(run))
     text = rebuild_index(tmp_path).read_text()
@@ -336,8 +338,10 @@ def test_index_groups_runs_by_name_newest_first_with_history(tmp_path):
     bbc = text[text.index('id="run-bbc"') :]
     assert bbc.index("2026-01-03") < bbc.index("2026-01-01")  # history kept, newest first
     assert "2,230" in bbc and "2,225" in bbc and "/data/bbc" in bbc
-    row = bbc[bbc.index("<tr><td>2026-01-03") :]
+    row = bbc[bbc.index('<td class="date">2026-01-03') :]
     assert row.index("briefing.html") < row.index("term_frequency.html")  # briefing first
+    # reports in the order the run ran them (run.json), not alphabetical
+    assert row.index("term_frequency.html") < row.index("entity_cooccurrence.html")
     assert "2026-01-01 – 2026-01-03" in row
 
 

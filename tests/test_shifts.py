@@ -125,3 +125,9 @@ def test_sentiment_shifts_flags_the_source_that_moved_not_the_steady_one():
     )
     south = everything[(everything.kind == "group") & (everything.name == "South")].iloc[0]
     assert not south.moved
+
+
+def test_sentiment_shifts_with_too_few_documents_is_an_empty_table():
+    corpus, ann, is_new = _corpus_and_annotations(n_base=3, n_new=2)
+    out = sentiment_shifts(corpus, is_new=is_new, annotations=ann, by="source")
+    assert out.empty and "difference" in out.columns and "moved" in out.columns
