@@ -90,9 +90,10 @@ class Briefing:
             first = f"first run: {self.n_docs:,} articles, nothing to compare with yet"
         parts = [first]
         terms = list(self.bursts.get("term", pd.Series(dtype=object)).head(3))
-        terms += [t for t in self.rising.get("term", pd.Series(dtype=object)) if t not in terms]
+        terms += list(self.rising.get("term", pd.Series(dtype=object)))
+        terms = [terms[i] for i in _dedupe_terms(terms, 4)]  # "nazanin" after "nazanin zaghari"
         if terms:
-            parts.append("rising: " + ", ".join(terms[:4]))
+            parts.append("rising: " + ", ".join(terms))
         if len(self.entities):
             parts.append("new or rising: " + ", ".join(self.entities["name"].head(3)))
         return "; ".join(parts)
@@ -284,6 +285,7 @@ def term_bursts(
     top: int = 10,
     stopwords: Any = "news",
     evidence: int = 2,
+    min_ratio: float = 3.0,
 ) -> pd.DataFrame:
     """Terms with a Kleinberg burst that reaches into the new period.
 
@@ -292,7 +294,9 @@ def term_bursts(
     new period itself (so stray old dates do not stretch the series), go through
     :func:`analysis.bursts.detect_bursts` with ``s`` and ``gamma``. A burst is kept when
     it ends inside the new period, holds at least ``min_docs`` new documents and at least
-    twice the documents the base rate expects. Overlapping terms keep the heavier burst.
+    ``min_ratio`` times the documents the base rate expects (3: a word that is merely
+    common on a busy day, such as "best" or "pm", does not qualify). Overlapping terms
+    keep the heavier burst.
 
     Returns:
         Columns term, start, end, days, docs, expected, weight, examples; heaviest first.
@@ -318,7 +322,7 @@ def term_bursts(
     daily = _daily_doc_terms(corpus[window], tok, vocabulary)
     totals = days[window].value_counts().reindex(span, fill_value=0)
     found = detect_bursts(daily, totals=totals, s=s, gamma=gamma, min_docs=min_docs)
-    found = found[(found["end"] >= start) & (found["docs"] >= 2 * found["expected"])]
+    found = found[(found["end"] >= start) & (found["docs"] >= min_ratio * found["expected"])]
     new_in = new_counts.merge(found[["term", "start", "end"]], on="term")
     new_in = new_in[(new_in["day"] >= new_in["start"]) & (new_in["day"] <= new_in["end"])]
     enough = new_in.groupby("term")["docs"].sum()

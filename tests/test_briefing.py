@@ -305,3 +305,20 @@ def test_briefing_page_in_chromium_shows_hostile_text_as_text(tmp_path):
     ).stdout  # fmt: skip
     assert "<script" not in dom and "<img" not in dom
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in dom  # shown as text
+
+
+def test_headline_names_each_story_once():
+    from analysis.briefing import Briefing
+
+    empty = pd.DataFrame()
+    b = Briefing(
+        mode="since_last_run", n_docs=10, n_new=4, previous_date="2026-04-01",
+        new_period=("2026-04-02", "2026-04-08"), group_by="source", new_articles=empty,
+        volume=empty, rising=pd.DataFrame({"term": ["nazanin", "iran", "zaghari"]}),
+        bursts=pd.DataFrame({"term": ["nazanin zaghari", "ratcliffe"]}),
+        entities=pd.DataFrame({"name": ["Nerys Quell"]}),
+    )  # fmt: skip
+    assert b.headline == (
+        "4 new articles since the run of 2026-04-01; rising: nazanin zaghari, ratcliffe, "
+        "iran; new or rising: Nerys Quell"
+    )
