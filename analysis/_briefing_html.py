@@ -275,16 +275,22 @@ Written {_e(now)}.</p>
 
 
 def briefing_section(b: Briefing, *, briefing_href: str, limit: int = 3) -> str:
-    """The short "What changed since the last run" block put at the top of each report."""
+    """The short "What changed since the last run" block put at the top of each report.
+
+    Each kind of finding is headed by a link to its part of the briefing and followed by
+    a link to the report section that shows it in full.
+    """
     parts = [_lead(b)]
-    if b.rising is not None and not b.rising.empty:
-        parts.append("<h3>Rising</h3>" + _term_items(b.rising, "terms", "x", limit))
-    if b.bursts is not None and not b.bursts.empty:
-        parts.append("<h3>Bursts</h3>" + _term_items(b.bursts, "bursts", "x", limit))
-    if b.entities is not None and not b.entities.empty:
-        parts.append("<h3>New and rising entities</h3>" + _entity_items(b, "x", limit))
-    if b.sentiment is not None and not b.sentiment.empty:
-        parts.append("<h3>Sentiment that moved</h3>" + _sentiment_items(b, limit))
+    kinds = [
+        ("terms", "Rising", b.rising, lambda: _term_items(b.rising, "terms", "x", limit)),
+        ("bursts", "Bursts", b.bursts, lambda: _term_items(b.bursts, "bursts", "x", limit)),
+        ("entities", "New and rising entities", b.entities, lambda: _entity_items(b, "x", limit)),
+        ("sentiment", "Sentiment that moved", b.sentiment, lambda: _sentiment_items(b, limit)),
+    ]
+    for kind, title, frame, render in kinds:
+        if frame is not None and not frame.empty:
+            head = f'<h3><a href="{_e(briefing_href)}#{kind}">{_e(title)}</a></h3>'
+            parts.append(head + render() + f"<p>{_see(kind)}</p>")
     return (
         f'<style>{_CSS}</style><section class="nd-brief nd-top" id="what-changed">'
         f"<h2>What changed since the last run</h2>{''.join(parts)}"

@@ -199,6 +199,8 @@ def test_briefing_page_escapes_article_text_and_links_sections():
     section = briefing_section(briefing, briefing_href="briefing.html")
     assert 'id="what-changed"' in section and "<script>" not in section
     assert 'href="briefing.html"' in section and "zorblax" in section
+    assert 'href="briefing.html#bursts"' in section  # each finding: its part of the briefing
+    assert 'href="term_frequency.html#Trends"' in section  # ... and its report section
 
 
 # ----------------------------------------------------------------------------- replay
