@@ -324,3 +324,13 @@ def test_headline_names_each_story_once():
         "4 new articles since the run of 2026-04-01; rising: nazanin zaghari, ratcliffe, "
         "iran; new or rising: Nerys Quell"
     )
+
+
+def test_undated_corpus_since_last_run_compares_terms_without_bursts():
+    corpus = _synthetic().assign(published=pd.NaT)
+    last = corpus.index >= len(corpus) - 24  # the planted burst is in the last 24 rows
+    b = build_briefing(corpus, previous_ids=corpus.loc[~last, "doc_id"], entities=False)
+    assert b.mode == "since_last_run" and b.n_new == 24
+    assert b.rising["term"].iloc[0] == "zorblax" and b.bursts.empty
+    assert any("undated" in note for note in b.notes)
+    assert b.volume["per_day"].isna().all() and b.volume.loc[0, "new"] == 24
