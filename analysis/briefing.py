@@ -83,7 +83,8 @@ class Briefing:
     def headline(self) -> str:
         """One line: how many new articles, the top rising terms and new entities."""
         if self.mode == "since_last_run":
-            first = f"{self.n_new:,} new articles since the run of {self.previous_date}"
+            plural = "s" if self.n_new != 1 else ""
+            first = f"{self.n_new:,} new article{plural} since the run of {self.previous_date}"
         elif self.mode == "first_run":
             first = f"first run: the last days ({self.n_new:,} articles) against the days before"
         else:

@@ -577,3 +577,27 @@ def test_two_corpora_on_one_day_keep_both_runs_and_skip_per_name(tmp_path, capsy
     for name in ("bbc", "sample", "mine"):
         assert f'href="{name}/{DATE}/tiny.html"' in index
         assert f'href="{name}/{DATE}/briefing.html"' in index
+
+
+@pytest.mark.slow
+def test_run_record_compares_with_the_last_earlier_run(tmp_path, monkeypatch):
+    monkeypatch.setenv("NEWSDESK_CACHE_DIR", str(tmp_path / "cache"))
+    corpus = tmp_path / "feed"
+    shutil.copytree(FIXTURES / "sample_corpus", corpus)
+    kw = dict(output_root=tmp_path / "r", notebooks_dir=FIXTURES, progress=False, quiet=True)
+    run_report("tiny", corpus=corpus, run_date="2026-01-01", **kw)
+    first = json.loads((tmp_path / "r" / "feed" / "2026-01-01" / "run.json").read_text())
+    assert first["previous_run"] is None and first["n_docs"] == 2
+    (corpus / "three.txt").write_text("Harbour pilots vote\n\nThe pilots of Port Halden voted.\n")
+    run_report("tiny", corpus=corpus, run_date="2026-01-02", **kw)
+    second = json.loads((tmp_path / "r" / "feed" / "2026-01-02" / "run.json").read_text())
+    assert second["previous_run"] == "2026-01-01" and second["n_new"] == 1
+    assert set(first["doc_ids"]) < set(second["doc_ids"])
+    page = (tmp_path / "r" / "feed" / "2026-01-02" / "briefing.html").read_text()
+    assert "Harbour pilots vote" in page and "1 new article since the run of 2026-01-01" in page
+    # a same-day re-run after more articles arrive still compares with the earlier day
+    (corpus / "four.txt").write_text("Ferry fares rise\n\nFares on the ferry rose again.\n")
+    run_report("tiny", corpus=corpus, run_date="2026-01-02", **kw)
+    again = json.loads((tmp_path / "r" / "feed" / "2026-01-02" / "run.json").read_text())
+    assert again["previous_run"] == "2026-01-01" and again["n_new"] == 2
+    assert (tmp_path / "r" / "feed" / "2026-01-01" / "tiny.html").is_file()  # history kept
