@@ -395,8 +395,15 @@ def build_briefing(
         else:
             why = "every document is new."
         notes.append("Nothing to compare: " + why)
-    elif len(dates) == 0:
-        notes.append("The new articles are undated: no bursts or daily ranges.")
+    else:
+        if len(dates) == 0:
+            notes.append("The new articles are undated: no bursts or daily ranges.")
+        n_base = int((~mask).sum())
+        if n_base < mask.sum():
+            notes.append(
+                f"Few earlier articles to compare with ({n_base:,} against {int(mask.sum()):,} "
+                "new): read 'new' as 'not in those'."
+            )
     ent = pairs = sent = empty
     if entities and compare:
         from analysis.annotate import annotate

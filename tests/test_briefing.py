@@ -333,4 +333,9 @@ def test_undated_corpus_since_last_run_compares_terms_without_bursts():
     assert b.mode == "since_last_run" and b.n_new == 24
     assert b.rising["term"].iloc[0] == "zorblax" and b.bursts.empty
     assert any("undated" in note for note in b.notes)
+    assert not any("Few earlier" in note for note in b.notes)
+    small = build_briefing(corpus, previous_ids=corpus["doc_id"][:10], entities=False)
+    assert any(
+        n.startswith("Few earlier articles to compare with (10 against") for n in small.notes
+    )
     assert b.volume["per_day"].isna().all() and b.volume.loc[0, "new"] == 24
