@@ -12,8 +12,8 @@ notebooks folder as working directory, and writes to ``<output_root>/<run name>/
 
 plus, once per run, ``run.json`` (what the run saw: corpus fingerprint, doc ids, period) and
 ``briefing.html`` (what changed since the previous run of the same name, also shown at the
-top of each report), then rebuilds ``<output_root>/index.html`` from every record found. Outputs are written to
-temporary files and moved into place atomically, under a per-report file lock, so two runs
+top of each report), then rebuilds ``<output_root>/index.html`` from every record found.
+Outputs are written to temporary files and moved into place atomically, under a per-report file lock, so two runs
 started at once do not corrupt each other. A report whose output for the same run date is
 already ok, with the same parameters, notebook and corpus fingerprint, is skipped unless
 ``force=True``.
@@ -543,7 +543,7 @@ def run_report(
     name_of_run: str | None = None,
     briefing: bool = True,
 ) -> ReportResult:
-    """Execute one report notebook and publish it as HTML under ``output_root/<run date>/``.
+    """Execute one report notebook and publish it as HTML under ``output_root/<name>/<date>/``.
 
     Args:
         name: Report name, the notebook's file name without ``.ipynb``.
