@@ -55,7 +55,8 @@ def run_name_for(corpus: str | Path | None) -> str:
     stem = path.stem if path.suffix and not path.is_dir() else path.name
     ascii_stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9_]+", "-", ascii_stem.lower()).strip("-_")
-    return slug[:64] or "corpus"
+    slug = slug[:64] or "corpus"
+    return f"corpus-{slug}"[:64] if _DATE_RE.match(slug) else slug  # not a date folder
 
 
 def check_run_name(name: Any) -> str:

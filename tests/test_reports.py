@@ -353,6 +353,7 @@ def test_index_groups_runs_by_name_newest_first_with_history(tmp_path):
         ("/x/BBC News.csv", "bbc-news"),
         ("/x/Ünïcode feed!.jsonl", "unicode-feed"),
         (None, "default"),
+        ("/x/2026-01-02", "corpus-2026-01-02"),  # never mistaken for a date folder
     ],
 )
 def test_run_name_is_a_slug_of_the_corpus_path(corpus, expected):
