@@ -46,6 +46,17 @@ def _common(p: argparse.ArgumentParser) -> None:
         help="folder with the report notebooks (default: $NEWSDESK_NOTEBOOKS or the repo's notebooks/)",
     )
     p.add_argument("-q", "--quiet", action="store_true", help="print only the summary")
+    p.add_argument(
+        "--name",
+        metavar="NAME",
+        help="run name: outputs go to <output-root>/<NAME>/<date>/ (default: the corpus "
+        "folder or file name; for a schedule its name: or file name)",
+    )
+    p.add_argument(
+        "--no-briefing",
+        action="store_true",
+        help="do not write briefing.html (what changed since the previous run of this name)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newsdesk",
         description="Run Newsdesk's parameterised report notebooks and publish them as HTML "
-        "(reports/<date>/<name>.html, listed in reports/index.html).",
+        "(reports/<run name>/<date>/<report>.html, listed in reports/index.html).",
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -169,6 +180,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
         notebooks_dir=folder,
         kernel_name=args.kernel,
         quiet=args.quiet,
+        name=args.name,
+        briefing=not args.no_briefing,
     )
     print("\n" + format_summary(results))
     return exit_code(r.status for r in results)
@@ -187,6 +200,8 @@ def _cmd_schedule(args: argparse.Namespace) -> int:
         timeout=args.timeout,
         notebooks_dir=args.notebooks_dir,
         quiet=args.quiet,
+        name=args.name,
+        briefing=not args.no_briefing,
     )
     print("\n" + format_summary(results))
     return exit_code(r.status for r in results)

@@ -319,7 +319,7 @@ def file_link_html(path: str | os.PathLike[str], *, text: str | None = None) -> 
     """A message linking a file written beside the report (the link is its bare file name).
 
     Example:
-        >>> file_link_html("reports/2026-09-07/entity_network.gexf", text="Network for Gephi")
+        >>> file_link_html("reports/sample/2026-09-07/entity_network.gexf", text="Network for Gephi")
     """
     name = Path(path).name
     href = urllib.parse.quote(name)

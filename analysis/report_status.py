@@ -121,6 +121,17 @@ def read_status(notebook: Path | dict[str, Any]) -> tuple[str, str | None]:
     return "ok", None
 
 
+def most_serious(statuses: Iterable[str], default: str = "ok") -> str:
+    """The status that sums up several: failed > invalid > empty > ok > skipped.
+
+    Example:
+        >>> most_serious(["ok", "empty", "ok"])
+        'empty'
+    """
+    found = set(statuses)
+    return next((s for s in _SERIOUSNESS if s in found), default)
+
+
 def exit_code(statuses: Iterable[str]) -> int:
     """The exit code of a run: the most serious status wins (failed 1 > invalid 2 >
     empty 3 > ok 0); no report is 0.

@@ -3,14 +3,17 @@
 Each report is a notebook ``notebooks/<name>.ipynb`` with one cell tagged ``parameters``
 holding type-annotated defaults (``top: int = 20``). :func:`run_report` checks the
 parameters against that cell *before* a kernel starts, executes the notebook with the
-notebooks folder as working directory, and writes to ``<output_root>/<run date>/``:
+notebooks folder as working directory, and writes to ``<output_root>/<run name>/<run date>/``
+(the run name is ``name=``, or a slug of the corpus path; see :mod:`analysis._report_runs`):
 
 - ``<name>.ipynb`` the executed notebook (kept when a cell fails),
 - ``<name>.html`` a self-contained page without code cells or prompts,
 - ``<name>.json`` a small record (status, parameters, corpus fingerprint, timings, error),
 
-then rebuilds ``<output_root>/index.html`` from every record found. Outputs are written to
-temporary files and moved into place atomically, under a per-report file lock, so two runs
+plus, once per run, ``run.json`` (what the run saw: corpus fingerprint, doc ids, period) and
+``briefing.html`` (what changed since the previous run of the same name, also shown at the
+top of each report), then rebuilds ``<output_root>/index.html`` from every record found.
+Outputs are written to temporary files and moved into place atomically, under a per-report file lock, so two runs
 started at once do not corrupt each other. A report whose output for the same run date is
 already ok, with the same parameters, notebook and corpus fingerprint, is skipped unless
 ``force=True``.
@@ -45,6 +48,14 @@ from analysis._report_params import (
     ReportParameter,
     read_parameters,
     validate_parameters,
+)
+from analysis._report_runs import (
+    check_run_name,
+    finish_run,
+    insert_section,
+    run_name_for,
+    scan_runs,
+    start_run,
 )
 from analysis._walk import mark_output_root
 from analysis.errors import ReportError
@@ -111,6 +122,7 @@ class ReportResult:
     seconds: float
     error: str | None = None
     title: str = ""
+    run_name: str = ""
 
     @property
     def ok(self) -> bool:
@@ -132,6 +144,10 @@ class _Plan:
     notebook_sha: str
     kernel_name: str | None
     effective: dict[str, Any] = field(default_factory=dict)
+    corpus_path: Path | None = None
+    declares_output_dir: bool = False
+    run_name: str = ""
+    section_html: str = ""
 
 
 # --------------------------------------------------------------------------- locating
@@ -283,25 +299,34 @@ def _plan(
             f"report {name!r}: parameter corpus={str(corpus_path)!r} does not exist; "
             "give an existing corpus folder or file (relative paths are from your current folder)"
         )
-    out_dir = _inside(root, root / run_date, "run folder")
-    for suffix in (".ipynb", ".html", ".json"):
-        _inside(root, out_dir / f"{name}{suffix}", "output file")
-    if OUTPUT_DIR_PARAMETER in declared and OUTPUT_DIR_PARAMETER not in values:
-        values[OUTPUT_DIR_PARAMETER] = str(out_dir)
     return _Plan(
         name=name,
         notebook=notebook,
         notebooks_dir=folder,
         parameters=values,
         title=title or _default_title(name),
-        out_dir=out_dir,
+        out_dir=root,  # set by _place once the run name is known
         output_root=root,
         run_date=run_date,
         corpus_fingerprint=fingerprint_path(corpus_path) if corpus_path else None,
         notebook_sha=sha_file(notebook),
         effective={**{k: p.default for k, p in declared.items()}, **values},
         kernel_name=kernel_for(notebook, kernel_name, quiet=quiet),
+        corpus_path=corpus_path,
+        declares_output_dir=OUTPUT_DIR_PARAMETER in declared and OUTPUT_DIR_PARAMETER not in values,
     )
+
+
+def _place(plan: _Plan, run_name: str) -> None:
+    """Put the plan's outputs in ``<root>/<run name>/<run date>/`` (checked to stay inside)."""
+    root = plan.output_root
+    plan.run_name = run_name
+    plan.out_dir = _inside(root, root / run_name / plan.run_date, "run folder")
+    for suffix in (".ipynb", ".html", ".json"):
+        _inside(root, plan.out_dir / f"{plan.name}{suffix}", "output file")
+    if plan.declares_output_dir:
+        plan.parameters[OUTPUT_DIR_PARAMETER] = str(plan.out_dir)
+        plan.effective[OUTPUT_DIR_PARAMETER] = str(plan.out_dir)
 
 
 def _default_title(name: str) -> str:
@@ -335,6 +360,7 @@ def _result_from_record(plan: _Plan, record: Mapping[str, Any], status: Status) 
         seconds=float(record.get("seconds", 0.0)) if status != "skipped" else 0.0,
         error=record.get("error"),
         title=plan.title,
+        run_name=plan.run_name,
     )
 
 
@@ -425,10 +451,8 @@ def _run_locked(plan: _Plan, *, progress: bool, timeout: float | None, quiet: bo
         os.replace(tmp_ipynb, final_ipynb)
         notebook_path = final_ipynb
         try:
-            atomic_write(
-                final_html,
-                render_html(final_ipynb, title=plan.title, resources_dir=plan.notebooks_dir),
-            )
+            page = render_html(final_ipynb, title=plan.title, resources_dir=plan.notebooks_dir)
+            atomic_write(final_html, insert_section(page, plan.section_html))
             html_path = final_html
         except Exception as exc:
             error = error or f"HTML rendering failed: {_first_line(exc)}"
@@ -443,6 +467,7 @@ def _run_locked(plan: _Plan, *, progress: bool, timeout: float | None, quiet: bo
     record = {
         "report": plan.name,
         "title": plan.title,
+        "run_name": plan.run_name,
         "run_date": plan.run_date,
         "status": status,
         "parameters": _jsonable(plan.parameters),
@@ -480,6 +505,7 @@ def _run_locked(plan: _Plan, *, progress: bool, timeout: float | None, quiet: bo
         seconds=seconds,
         error=error,
         title=plan.title,
+        run_name=plan.run_name,
     )
 
 
@@ -527,8 +553,10 @@ def run_report(
     notebooks_dir: str | os.PathLike[str] | None = None,
     kernel_name: str | None = None,
     quiet: bool = False,
+    name_of_run: str | None = None,
+    briefing: bool = True,
 ) -> ReportResult:
-    """Execute one report notebook and publish it as HTML under ``output_root/<run date>/``.
+    """Execute one report notebook and publish it as HTML under ``output_root/<name>/<date>/``.
 
     Args:
         name: Report name, the notebook's file name without ``.ipynb``.
@@ -536,7 +564,8 @@ def run_report(
             declared names and annotated types before any kernel starts.
         corpus: Shortcut for the ``corpus`` parameter. Relative paths (this one and other
             path parameters) are resolved against the current folder.
-        output_root: Folder receiving ``<run date>/<name>.{ipynb,html,json}`` and ``index.html``.
+        output_root: Folder receiving ``<run name>/<run date>/<name>.{ipynb,html,json}`` and
+            ``index.html``.
         run_date: ``YYYY-MM-DD`` (default today).
         title: Page title (default from the name).
         force: Run even when the same output is already up to date.
@@ -545,6 +574,10 @@ def run_report(
         notebooks_dir: Folder with the notebooks (default ``NEWSDESK_NOTEBOOKS`` or the repo's).
         kernel_name: Kernel to use instead of the one named in the notebook.
         quiet: Print nothing.
+        name_of_run: The run name (folder under ``output_root``); default: a slug of the
+            corpus path (``data/sample`` -> ``sample``).
+        briefing: Compare the corpus with the previous run of that name and write
+            ``briefing.html`` plus a "What changed" section at the top of the report.
 
     Returns:
         A ReportResult; ``status`` is ``"failed"`` when a cell raised or no section could
@@ -559,7 +592,7 @@ def run_report(
     Example:
         >>> result = run_report("sentiment", corpus="data/sample", parameters={"top": 10})
         >>> result.status, result.html_path
-        ('ok', PosixPath('/.../reports/2026-11-25/sentiment.html'))
+        ('ok', PosixPath('/.../reports/sample/2026-11-25/sentiment.html'))
     """
     return run_reports(
         [name],
@@ -574,6 +607,8 @@ def run_report(
         notebooks_dir=notebooks_dir,
         kernel_name=kernel_name,
         quiet=quiet,
+        name=name_of_run,
+        briefing=briefing,
         _strict=True,
     )[0]
 
@@ -594,6 +629,8 @@ def run_reports(
     kernel_name: str | None = None,
     base_dir: str | os.PathLike[str] | None = None,
     quiet: bool = False,
+    name: str | None = None,
+    briefing: bool = True,
     _strict: bool = False,
 ) -> list[ReportResult]:
     """Run several reports; one failing does not stop the others.
@@ -608,6 +645,11 @@ def run_reports(
         parameters: Shared parameter values.
         per_report: ``{report: {parameter: value}}``.
         base_dir: Folder relative path parameters are resolved against (default: cwd).
+        name: The run name: outputs go to ``<output_root>/<name>/<run date>/``; default a
+            slug of the (first) corpus path. Runs of different names never overwrite each
+            other; the same name on the same date is the same run (re-run or skipped).
+        briefing: Write ``briefing.html`` (what changed since the previous run of this name,
+            from ``run.json``) and put its summary at the top of each report.
         **others: As for :func:`run_report`; ``titles`` maps report name to page title.
 
     Returns:
@@ -639,18 +681,18 @@ def run_reports(
         shared["corpus"] = os.fspath(corpus)
         corpus = None
     plans = []
-    for name in names:
-        own = dict((per_report or {}).get(name, {}))
+    for report in names:
+        own = dict((per_report or {}).get(report, {}))
         plans.append(
             _plan(
-                name,
+                report,
                 parameters=own if not _strict else {**shared, **own},
                 defaults=None if _strict else shared,
                 corpus=corpus,
                 root=root,
                 run_date=date,
                 folder=folder,
-                title=(titles or {}).get(name),
+                title=(titles or {}).get(report),
                 base_dir=base,
                 kernel_name=kernel_name,
                 quiet=quiet,
@@ -666,10 +708,28 @@ def run_reports(
                 ", ".join(names), unknown[0], shared[unknown[0]], sorted(used)
             )
     check_writable(root)  # a one-line error before any kernel starts, not a traceback
+    first = next((p for p in plans if p.corpus_path is not None), plans[0])
+    run_name = check_run_name(name) if name is not None else run_name_for(first.corpus_path)
+    for plan in plans:
+        _place(plan, run_name)
+    run = start_run(
+        root,
+        run_name,
+        date,
+        corpus=first.corpus_path,
+        corpus_fingerprint=first.corpus_fingerprint,
+        parameters=first.parameters,
+        briefing=briefing,
+        force=force,
+        quiet=quiet,
+    )
     results = []
     for plan in plans:
+        plan.section_html = run.section_html
         results.append(_execute(plan, force=force, progress=progress, timeout=timeout, quiet=quiet))
         index = rebuild_index(root)  # after each report, so a long schedule shows progress
+    finish_run(run, results)
+    index = rebuild_index(root)
     if not quiet:
         print(f"index: {_show(index)}")
     return results
@@ -681,7 +741,7 @@ def format_summary(results: Sequence[ReportResult]) -> str:
     Example:
         >>> print(format_summary(results))
         report     status  seconds  output                            error
-        sentiment  ok          8.2  reports/2026-11-25/sentiment.html
+        sentiment  ok          8.2  reports/sample/2026-11-25/sentiment.html
     """
     rows = [("report", "status", "seconds", "output", "error")]
     for r in results:
@@ -720,14 +780,5 @@ def rebuild_index(output_root: str | os.PathLike[str] = "reports") -> Path:
     index = root / _INDEX
     with FileLock(root / ".index.lock"):  # scan and write together: no stale index wins
         clean_stale_temporaries(root)
-        records = []
-        for day in sorted(root.iterdir(), reverse=True):
-            if not (day.is_dir() and _DATE_RE.match(day.name)) or day.is_symlink():
-                continue
-            for path in sorted(day.glob("*.json")):
-                if _NAME_RE.match(path.stem) and (record := load_record(path)) is not None:
-                    record["_dir"] = day.name
-                    record["_name"] = path.stem
-                    records.append(record)
-        atomic_write(index, render_index(records))
+        atomic_write(index, render_index(scan_runs(root)))
     return index

@@ -3,6 +3,7 @@
 A schedule file::
 
     # relative paths in this file are relative to the file's own folder
+    name: daily                      # optional run name; default: the file name (daily)
     output_root: ../reports          # optional; default: reports/ beside this file
     defaults:                        # optional; given to every report that declares them
       corpus: ../data/sample
@@ -14,7 +15,8 @@ A schedule file::
         title: Sentiment this week
         parameters: {window: 7d}
 
-Keys: ``output_root`` (str), ``notebooks_dir`` (str), ``defaults`` (mapping),
+Keys: ``name`` (the run name: outputs go to ``<output_root>/<name>/<date>/``; default the
+file's name without extension), ``output_root`` (str), ``notebooks_dir`` (str), ``defaults`` (mapping),
 ``reports`` (non-empty list of mappings with ``name`` and optional ``title``,
 ``parameters``; a bare report name is accepted too).
 """
@@ -30,12 +32,13 @@ from pathlib import Path
 from typing import Any
 
 from analysis._report_params import validate_parameters
+from analysis._report_runs import check_run_name, run_name_for
 from analysis.errors import ReportError
 from analysis.reports import ReportResult, report_parameters, run_reports
 
 __all__ = ["Schedule", "ScheduledReport", "load_schedule", "run_schedule"]
 
-_TOP_KEYS = ("output_root", "notebooks_dir", "defaults", "reports")
+_TOP_KEYS = ("name", "output_root", "notebooks_dir", "defaults", "reports")
 _ENTRY_KEYS = ("name", "title", "parameters")
 
 
@@ -57,6 +60,7 @@ class Schedule:
     defaults: dict[str, Any] = field(default_factory=dict)
     output_root: Path | None = None
     notebooks_dir: Path | None = None
+    name: str | None = None
 
 
 def _fail(path: Path, where: str, message: str) -> ReportError:
@@ -150,8 +154,15 @@ def load_schedule(path: str | os.PathLike[str]) -> Schedule:
             raise _fail(file, f"{where}.title", f"expected a string, got {title!r}")
         params = _mapping(file, f"{where}.parameters", entry.get("parameters"))
         reports.append(ScheduledReport(name=name, title=title, parameters=params))
+    name = data.get("name")
+    if name is not None:
+        try:
+            check_run_name(name)
+        except ReportError as exc:
+            raise _fail(file, "name", str(exc)) from None
     return Schedule(
         path=file,
+        name=name,
         reports=tuple(reports),
         defaults=_mapping(file, "defaults", data.get("defaults")),
         output_root=_folder(file, "output_root", data.get("output_root")),
@@ -169,12 +180,17 @@ def run_schedule(
     timeout: float | None = None,
     notebooks_dir: str | os.PathLike[str] | None = None,
     quiet: bool = False,
+    name: str | None = None,
+    briefing: bool = True,
 ) -> list[ReportResult]:
     """Run every report of a schedule file; a failing report does not stop the others.
 
     Relative paths inside the file (``output_root``, ``notebooks_dir``, path parameters such
     as ``corpus``) are resolved against the file's folder, so cron can start it from anywhere.
     ``output_root``/``notebooks_dir`` arguments override the file (relative to the cwd).
+    The run name is ``name``, else the file's ``name:``, else the file name without its
+    extension (``daily.yml`` -> ``daily``): outputs go to ``<output_root>/<name>/<date>/``
+    and ``briefing.html`` there says what changed since the previous run of that name.
 
     Example:
         >>> results = run_schedule("schedules/daily.yml")
@@ -211,6 +227,8 @@ def run_schedule(
             notebooks_dir=folder,
             base_dir=schedule.path.parent,
             quiet=quiet,
+            name=name or schedule.name or run_name_for(schedule.path.with_suffix("")),
+            briefing=briefing,
         )
     except ReportError as exc:
         raise ReportError(f"{schedule.path}: {exc}") from None

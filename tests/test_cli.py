@@ -93,6 +93,9 @@ def test_report_parameters_parsed_like_yaml(monkeypatch, tmp_path):
         "start": "2024-01-02",
     }
     assert seen["corpus"] == "somewhere" and seen["run_date"] == DATE and seen["force"] is True
+    assert seen["name"] is None and seen["briefing"] is True
+    assert cli.main([*argv, "--name", "bbc-daily", "--no-briefing"]) == 0
+    assert seen["name"] == "bbc-daily" and seen["briefing"] is False
 
 
 @pytest.mark.parametrize(
@@ -148,7 +151,7 @@ def test_schedule_with_failing_report_exits_1_and_prints_summary(tmp_path):
     )
     assert rows["tiny"].split()[1] == "ok" and rows["other_kernel"].split()[1] == "ok"
     assert summary[4] == "2 ok, 0 up to date, 1 failed"
-    day = tmp_path / "out" / DATE
+    day = tmp_path / "out" / "nightly" / DATE  # run name: the schedule file's name
     for name in ("tiny", "other_kernel"):
         assert "<html" in (day / f"{name}.html").read_text()
     assert (day / "broken.ipynb").is_file()
@@ -173,8 +176,9 @@ def test_report_all_with_corpus_exit_0(tmp_path):
         NEWSDESK_NOTEBOOKS=str(nbs),
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "TINY_OUTPUT files=1" in (tmp_path / "reports" / DATE / "tiny.html").read_text()
-    assert not (tmp_path / "reports" / DATE / "explore.html").exists()
+    day = tmp_path / "reports" / "corpus" / DATE  # run name: the corpus folder's name
+    assert "TINY_OUTPUT files=1" in (day / "tiny.html").read_text()
+    assert not (day / "explore.html").exists()
     assert "reports/index.html" in proc.stdout
 
 
@@ -202,7 +206,7 @@ def test_two_concurrent_runs_do_not_corrupt_outputs(tmp_path):
     outs = [p.communicate(timeout=300) for p in procs]
     for proc, (out, err) in zip(procs, outs, strict=True):
         assert proc.returncode == 0, out + err
-    day = tmp_path / "out" / DATE
+    day = tmp_path / "out" / "nightly" / DATE
     for name in ("tiny", "other_kernel"):
         record = json.loads((day / f"{name}.json").read_text())
         assert record["status"] == "ok"
@@ -213,7 +217,11 @@ def test_two_concurrent_runs_do_not_corrupt_outputs(tmp_path):
     leftovers = [p.name for p in day.iterdir() if ".tmp" in p.name]
     assert leftovers == []
     index = (tmp_path / "out" / "index.html").read_text()
-    assert index.rstrip().endswith("</html>") and index.count("<tr><td>") == 2
+    assert (
+        index.rstrip().endswith("</html>") and index.count('<tr><td class="date">') == 1
+    )  # one run
+    assert index.count('href="nightly/2026') >= 3  # briefing + both reports
+    assert json.loads((day / "run.json").read_text())["status"] == "ok"
 
 
 # ----------------------------------------------------------------------------- issue 9
@@ -247,9 +255,9 @@ def test_sigterm_leaves_a_temporary_that_the_next_run_removes(tmp_path):
     nb.cells.append(nbformat.v4.new_code_cell("import time\ntime.sleep(120)"))
     nbformat.write(nb, folder / "tiny.ipynb")
     env = {**os.environ, "PYTHONPATH": str(REPO), "NEWSDESK_NOTEBOOKS": str(folder)}
-    args = ["report", "tiny", "-o", "out", "--date", DATE, "--no-progress"]
+    args = ["report", "tiny", "-o", "out", "--name", "t", "--date", DATE, "--no-progress"]
     proc = subprocess.Popen([sys.executable, "-m", "analysis", *args], cwd=tmp_path, env=env)
-    day = tmp_path / "out" / DATE
+    day = tmp_path / "out" / "t" / DATE
     for _ in range(600):  # until the partly executed notebook is saved
         if list(day.glob(".tiny.*.tmp.ipynb")) or proc.poll() is not None:
             break
@@ -280,10 +288,10 @@ def test_window_on_undated_corpus_is_empty_exit_3(tmp_path):
     reason = "this corpus has no dates; a window needs dates"
     assert "term_frequency  empty" in proc.stdout and reason in proc.stdout
     assert "0 ok, 0 up to date, 0 failed, 1 empty" in proc.stdout
-    html = next((tmp_path / "out").glob("*/term_frequency.html")).read_text()
+    html = next((tmp_path / "out").glob("*/*/term_frequency.html")).read_text()
     assert "1969" not in html
     assert html.index(f"Nothing to analyse: {reason}") < html.index("about this run")
-    record = json.loads(next((tmp_path / "out").glob("*/term_frequency.json")).read_text())
+    record = json.loads(next((tmp_path / "out").glob("*/*/term_frequency.json")).read_text())
     assert record["status"] == "empty" and record["error"] == reason
     assert 'class="empty">empty' in (tmp_path / "out" / "index.html").read_text()
 
@@ -299,10 +307,10 @@ def test_unknown_by_column_fails_the_report_in_one_line_without_traceback(tmp_pa
         "doc_id, title, text, source, category, published, url, path, n_chars, n_words, "
         "boilerplate_lines, is_duplicate, duplicate_of, duplicate_kind"
     )
-    html = next((tmp_path / "out").glob("*/sentiment.html")).read_text()
+    html = next((tmp_path / "out").glob("*/*/sentiment.html")).read_text()
     assert "Traceback" not in html and str(REPO) not in html and "site-packages" not in html
     assert "The cell that failed" in html and "check_column(raw, by" in html
-    kept = next((tmp_path / "out").glob("*/sentiment.ipynb")).read_text()
+    kept = next((tmp_path / "out").glob("*/*/sentiment.ipynb")).read_text()
     assert "Traceback" in kept or "traceback" in kept  # the details stay in the notebook
 
 

@@ -139,8 +139,11 @@ def test_empty_is_shown_in_summary_and_index(tmp_path):
     text = format_summary(results)
     assert "empty" in text.splitlines()[2] and "no source 'X' in this corpus" in text
     assert text.splitlines()[-1] == "1 ok, 0 up to date, 0 failed, 1 empty"
-    index = render_index([{"_dir": "2026-01-02", "_name": "r", "status": "empty"}])
-    assert 'class="empty">empty' in index
+    run = {"name": "sample", "date": "2026-01-02", "rel": "sample/2026-01-02", "run": {}}
+    index = render_index([{**run, "reports": [{"_name": "r", "status": "empty"}]}])
+    assert index.count('class="empty">empty') == 2  # the run's status and the report's
+    mixed = [{"_name": "a", "status": "empty"}, {"_name": "b", "status": "failed"}]
+    assert '<td class="failed">failed</td>' in render_index([{**run, "reports": mixed}])
 
 
 @pytest.mark.parametrize("status", ["ok", "skipped"])

@@ -24,6 +24,7 @@ from analysis._report_params import (
     parse_parameters_source,
     validate_parameters,
 )
+from analysis._report_runs import run_name_for
 from analysis.errors import ReportError
 from analysis.reports import (
     ReportResult,
@@ -38,6 +39,7 @@ from analysis.reports import (
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 DATE = "2026-01-02"
+RUN = "sample_corpus"  # the run name of the fixture notebooks' default corpus
 
 
 @pytest.fixture
@@ -185,17 +187,24 @@ def test_symlinked_run_folder_pointing_out_is_rejected(no_kernel, tmp_path):
     root, outside = tmp_path / "reports", tmp_path / "outside"
     root.mkdir()
     outside.mkdir()
-    (root / DATE).symlink_to(outside, target_is_directory=True)
+    (root / RUN).mkdir()
+    (root / RUN / DATE).symlink_to(outside, target_is_directory=True)
     with pytest.raises(ReportError, match="outside the output root"):
         run_report("tiny", run_date=DATE, output_root=root, notebooks_dir=FIXTURES)
+    assert not any(outside.iterdir())
+    (root / "evil").symlink_to(outside, target_is_directory=True)  # a run-name folder
+    with pytest.raises(ReportError, match="outside the output root"):
+        run_report(
+            "tiny", run_date=DATE, output_root=root, notebooks_dir=FIXTURES, name_of_run="evil"
+        )
     assert not any(outside.iterdir())
 
 
 def test_symlinked_output_file_pointing_out_is_rejected(no_kernel, tmp_path):
     root, outside = tmp_path / "reports", tmp_path / "outside.html"
-    (root / DATE).mkdir(parents=True)
+    (root / RUN / DATE).mkdir(parents=True)
     outside.write_text("keep me")
-    (root / DATE / "tiny.html").symlink_to(outside)
+    (root / RUN / DATE / "tiny.html").symlink_to(outside)
     with pytest.raises(ReportError, match="outside the output root"):
         run_report("tiny", run_date=DATE, output_root=root, notebooks_dir=FIXTURES)
     assert outside.read_text() == "keep me"
@@ -254,37 +263,107 @@ def test_index_escapes_every_value(tmp_path):
     html = render_index(
         [
             {
-                "_dir": DATE,
-                "_name": "tiny",
-                "title": evil,
-                "status": "failed",
-                "parameters": {"query": evil},
-                "error": evil,
-                "html": 'x"><script>.html',
-                "ipynb": "tiny.ipynb",
-                "started": evil,
-                "seconds": 1.5,
+                "name": "x<b>",
+                "date": DATE,
+                "rel": f"x<b>/{DATE}",
+                "run": {
+                    "corpus": evil,
+                    "briefing": "briefing.html",
+                    "briefing_headline": evil,
+                    "n_docs": 3,
+                    "period": [evil, evil],
+                    "started": evil,
+                },
+                "reports": [
+                    {
+                        "_name": "tiny",
+                        "title": evil,
+                        "status": "failed",
+                        "parameters": {"query": evil},
+                        "error": evil,
+                        "html": 'x"><script>.html',
+                        "ipynb": "tiny.ipynb",
+                        "started": evil,
+                        "seconds": 1.5,
+                    }
+                ],
             }
         ]
     )
-    assert "<script>" not in html
+    assert "<script>" not in html and "<b>" not in html
     assert "&lt;script&gt;" in html
-    assert 'href="2026-01-02/tiny.ipynb"' in html
+    assert 'href="x%3Cb%3E/2026-01-02/tiny.ipynb"' in html
+    assert 'href="x%3Cb%3E/2026-01-02/briefing.html"' in html
+
+
+def _record(folder: Path, report: str, **fields) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    data = {"status": "ok", "html": f"{report}.html", "parameters": {}, **fields}
+    (folder / f"{report}.json").write_text(json.dumps(data))
 
 
 def test_rebuild_index_lists_records_and_ignores_junk(tmp_path):
-    day = tmp_path / DATE
-    day.mkdir()
-    (day / "tiny.json").write_text(
-        json.dumps({"status": "ok", "html": "tiny.html", "parameters": {}})
-    )
+    day = tmp_path / "sample" / DATE
+    _record(day, "tiny")
     (day / "broken.json").write_text("{not json")
     (tmp_path / "notadate").mkdir()
     (tmp_path / "notadate" / "x.json").write_text(json.dumps({"status": "ok"}))
+    (tmp_path / "sample" / "notadate").mkdir()
+    _record(tmp_path / "sample" / "notadate", "tiny")
+    _record(tmp_path / DATE, "old")  # the layout before run names is still listed
     index = rebuild_index(tmp_path)
     text = index.read_text()
-    assert 'href="2026-01-02/tiny.html"' in text
+    assert 'href="sample/2026-01-02/tiny.html"' in text
+    assert 'href="2026-01-02/old.html"' in text
     assert "notadate" not in text
+
+
+def test_index_groups_runs_by_name_newest_first_with_history(tmp_path):
+    for name, date, n_docs in [
+        ("bbc", "2026-01-01", 2225),
+        ("bbc", "2026-01-03", 2230),
+        ("sample", "2026-01-02", 37),
+        ("sample", "2026-01-03", 37),
+    ]:
+        day = tmp_path / name / date
+        _record(day, "term_frequency")
+        _record(day, "entity_cooccurrence")
+        run = {"corpus": f"/data/{name}", "n_docs": n_docs, "period": ["2026-01-01", date]}
+        run["reports"] = [{"report": "term_frequency"}, {"report": "entity_cooccurrence"}]
+        run.update(briefing="briefing.html", briefing_headline=f"{name} {date} headline")
+        (day / "run.json").write_text(json.dumps(run))
+    text = rebuild_index(tmp_path).read_text()
+    # groups: the run name seen most recently first (both on 01-03: by name, descending)
+    assert text.index('id="run-sample"') < text.index('id="run-bbc"')
+    bbc = text[text.index('id="run-bbc"') :]
+    assert bbc.index("2026-01-03") < bbc.index("2026-01-01")  # history kept, newest first
+    assert "2,230" in bbc and "2,225" in bbc and "/data/bbc" in bbc
+    row = bbc[bbc.index('<td class="date">2026-01-03') :]
+    assert row.index("briefing.html") < row.index("term_frequency.html")  # briefing first
+    # reports in the order the run ran them (run.json), not alphabetical
+    assert row.index("term_frequency.html") < row.index("entity_cooccurrence.html")
+    assert "2026-01-01 – 2026-01-03" in row
+
+
+@pytest.mark.parametrize(
+    ("corpus", "expected"),
+    [
+        ("/data/sample", "sample"),
+        ("/x/bbc_rss/bbc_news.csv", "bbc_news"),
+        ("/x/BBC News.csv", "bbc-news"),
+        ("/x/Ünïcode feed!.jsonl", "unicode-feed"),
+        (None, "default"),
+        ("/x/2026-01-02", "corpus-2026-01-02"),  # never mistaken for a date folder
+    ],
+)
+def test_run_name_is_a_slug_of_the_corpus_path(corpus, expected):
+    assert run_name_for(corpus) == expected
+
+
+@pytest.mark.parametrize("bad", ["", "../x", "a/b", "Caps", "2026-01-02", ".", "x" * 65, 3])
+def test_bad_run_names_rejected(no_kernel, tmp_path, bad):
+    with pytest.raises(ReportError, match="run name"):
+        run_report("tiny", output_root=tmp_path, notebooks_dir=FIXTURES, name_of_run=bad)
 
 
 def test_format_summary_lists_each_result(tmp_path):
@@ -325,7 +404,7 @@ def test_run_tiny_writes_html_ipynb_record_and_index(tmp_path):
         progress=False,
     )
     assert result.status == "ok" and result.ok and result.error is None
-    day = root / DATE
+    day = root / RUN / DATE
     assert result.html_path == day / "tiny.html"
     assert result.notebook_path == day / "tiny.ipynb"
     html = result.html_path.read_text()
@@ -347,7 +426,15 @@ def test_run_tiny_writes_html_ipynb_record_and_index(tmp_path):
     assert record["parameters"] == {"top": 7, "sources": ["x", "y"], "output_dir": str(day)}
     assert record["corpus_fingerprint"] == _fingerprint_path(FIXTURES / "sample_corpus")
     index = (root / "index.html").read_text()
-    assert 'href="2026-01-02/tiny.html"' in index and 'href="2026-01-02/tiny.ipynb"' in index
+    assert 'href="sample_corpus/2026-01-02/tiny.html"' in index
+    assert 'href="sample_corpus/2026-01-02/tiny.ipynb"' in index
+    run = json.loads((day / "run.json").read_text())
+    assert run["name"] == RUN and run["n_docs"] == 2 and len(run["doc_ids"]) == 2
+    assert run["reports"] == [
+        {"report": "tiny", "status": "ok", "title": "Tiny", "html": "tiny.html"}
+    ]
+    assert 'id="what-changed"' in html  # the briefing section tops the report
+    assert (day / "briefing.html").is_file()
     assert not list(day.glob(".*.tmp*")) and not list(day.glob("*.tmp*"))
 
 
@@ -467,3 +554,51 @@ def test_unreadable_or_parameterless_notebooks_are_report_errors(no_kernel, tmp_
         run_report("garbled", output_root=tmp_path / "r", notebooks_dir=nbs)
     with pytest.raises(ReportError, match="exactly one code cell tagged 'parameters', found 0"):
         run_report("plain", output_root=tmp_path / "r", notebooks_dir=nbs)
+
+
+@pytest.mark.slow
+def test_two_corpora_on_one_day_keep_both_runs_and_skip_per_name(tmp_path, capsys):
+    for name in ("bbc", "sample"):
+        shutil.copytree(FIXTURES / "sample_corpus", tmp_path / name)
+    (tmp_path / "bbc" / "three.txt").write_text("A third invented article\n\nBody.\n")
+    kw = dict(output_root=tmp_path / "r", run_date=DATE, notebooks_dir=FIXTURES, progress=False)
+    bbc = run_report("tiny", corpus=tmp_path / "bbc", **kw)
+    sample = run_report("tiny", corpus=tmp_path / "sample", **kw)
+    assert bbc.run_name == "bbc" and sample.run_name == "sample"
+    assert bbc.html_path == tmp_path / "r" / "bbc" / DATE / "tiny.html"
+    assert sample.html_path == tmp_path / "r" / "sample" / DATE / "tiny.html"
+    assert "files=3" in bbc.html_path.read_text()  # not replaced by the sample run
+    assert "files=2" in sample.html_path.read_text()
+    capsys.readouterr()
+    assert run_report("tiny", corpus=tmp_path / "bbc", **kw).status == "skipped"
+    assert run_report("tiny", corpus=tmp_path / "sample", **kw).status == "skipped"
+    named = run_report("tiny", corpus=tmp_path / "sample", name_of_run="mine", **kw)
+    assert named.status == "ok" and named.html_path.parent == tmp_path / "r" / "mine" / DATE
+    index = (tmp_path / "r" / "index.html").read_text()
+    for name in ("bbc", "sample", "mine"):
+        assert f'href="{name}/{DATE}/tiny.html"' in index
+        assert f'href="{name}/{DATE}/briefing.html"' in index
+
+
+@pytest.mark.slow
+def test_run_record_compares_with_the_last_earlier_run(tmp_path, monkeypatch):
+    monkeypatch.setenv("NEWSDESK_CACHE_DIR", str(tmp_path / "cache"))
+    corpus = tmp_path / "feed"
+    shutil.copytree(FIXTURES / "sample_corpus", corpus)
+    kw = dict(output_root=tmp_path / "r", notebooks_dir=FIXTURES, progress=False, quiet=True)
+    run_report("tiny", corpus=corpus, run_date="2026-01-01", **kw)
+    first = json.loads((tmp_path / "r" / "feed" / "2026-01-01" / "run.json").read_text())
+    assert first["previous_run"] is None and first["n_docs"] == 2
+    (corpus / "three.txt").write_text("Harbour pilots vote\n\nThe pilots of Port Halden voted.\n")
+    run_report("tiny", corpus=corpus, run_date="2026-01-02", **kw)
+    second = json.loads((tmp_path / "r" / "feed" / "2026-01-02" / "run.json").read_text())
+    assert second["previous_run"] == "2026-01-01" and second["n_new"] == 1
+    assert set(first["doc_ids"]) < set(second["doc_ids"])
+    page = (tmp_path / "r" / "feed" / "2026-01-02" / "briefing.html").read_text()
+    assert "Harbour pilots vote" in page and "1 new article since the run of 2026-01-01" in page
+    # a same-day re-run after more articles arrive still compares with the earlier day
+    (corpus / "four.txt").write_text("Ferry fares rise\n\nFares on the ferry rose again.\n")
+    run_report("tiny", corpus=corpus, run_date="2026-01-02", **kw)
+    again = json.loads((tmp_path / "r" / "feed" / "2026-01-02" / "run.json").read_text())
+    assert again["previous_run"] == "2026-01-01" and again["n_new"] == 2
+    assert (tmp_path / "r" / "feed" / "2026-01-01" / "tiny.html").is_file()  # history kept

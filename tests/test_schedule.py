@@ -30,6 +30,7 @@ def test_example_daily_schedule_is_valid():
     ]
     assert schedule.output_root == REPO / "reports"
     assert schedule.defaults["corpus"] == "../data/sample"
+    assert schedule.name == "daily"
 
 
 def test_relative_folders_are_relative_to_the_file(tmp_path):
@@ -66,6 +67,8 @@ def test_relative_folders_are_relative_to_the_file(tmp_path):
         ("reports: [3]\n", "reports[0]", "expected a mapping"),
         ("defaults: [1]\nreports: [tiny]\n", "defaults", "expected a mapping"),
         ("output_root: 5\nreports: [tiny]\n", "output_root", "expected a folder path"),
+        ("name: ../up\nreports: [tiny]\n", "name", "run name '../up' is not valid"),
+        ('name: "2026-01-02"\nreports: [tiny]\n', "name", "looks like a date"),
     ],
 )
 def test_schema_errors_name_file_entry_and_field(tmp_path, text, where, what):
@@ -119,12 +122,12 @@ def test_run_schedule_continues_after_failure_and_resolves_paths(tmp_path):
         "corpus": str(tmp_path / "corpus"),
         "top": 4,
         "window": "7d",
-        "output_dir": str(tmp_path / "out" / "2026-02-03"),
+        "output_dir": str(tmp_path / "out" / "sched" / "2026-02-03"),
     }
     html = tiny.html_path.read_text()
     assert "TINY_OUTPUT files=3 top=4 window=7d" in html
     assert "<title>Tiny &lt;b&gt;title&lt;/b&gt;</title>" in html
-    assert tiny.html_path == tmp_path / "out" / "2026-02-03" / "tiny.html"
-    record = json.loads((tmp_path / "out" / "2026-02-03" / "broken.json").read_text())
+    assert tiny.html_path == tmp_path / "out" / "sched" / "2026-02-03" / "tiny.html"
+    record = json.loads((tmp_path / "out" / "sched" / "2026-02-03" / "broken.json").read_text())
     assert record["status"] == "failed"
     assert record["parameters"] == {"corpus": str(tmp_path / "corpus")}  # `top` is not broken's
