@@ -53,6 +53,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from analysis._runlog import runner_progress
 from analysis._validate import (
     document_text,
     require_choice,
@@ -713,6 +714,7 @@ def _write_as_you_go(
             buffered += n
             done += n
             bar.update(n)
+            runner_progress("annotating", done, total)  # to a report runner's output
             if buffered >= PART_DOCS:
                 flush()
         if buffer:

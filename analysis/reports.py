@@ -45,6 +45,7 @@ from analysis._report_params import (
     read_parameters,
     validate_parameters,
 )
+from analysis._runlog import kernel_manager_class, report_progress, say
 from analysis.errors import ReportError
 
 __all__ = [
@@ -360,18 +361,14 @@ def _execute(
     try:
         lock.acquire(timeout=0.2)
     except Timeout:
-        if not quiet:
-            print(
-                f"{plan.name}: another run is writing {plan.out_dir}; waiting for it",
-                file=sys.stderr,
-            )
+        say(f"{plan.name}: another run is writing {plan.out_dir}; waiting for it", quiet=quiet)
         lock.acquire()
     try:
         if not force and (record := _up_to_date(plan)) is not None:
-            if not quiet:
-                print(
-                    f"{plan.name}: up to date, skipped ({_show(plan.out_dir / f'{plan.name}.html')})"
-                )
+            say(
+                f"{plan.name}: up to date, skipped ({_show(plan.out_dir / f'{plan.name}.html')})",
+                quiet=quiet,
+            )
             return _result_from_record(plan, record, "skipped")
         return _run_locked(plan, progress=progress, timeout=timeout, quiet=quiet)
     finally:
@@ -390,21 +387,23 @@ def _run_locked(plan: _Plan, *, progress: bool, timeout: float | None, quiet: bo
     started = dt.datetime.now(dt.UTC).astimezone()
     t0 = time.perf_counter()
     error: str | None = None
-    if not quiet:
-        print(
-            f"{plan.name}: running {plan.notebook.name} ({_summarise(plan.parameters) or 'defaults'})"
-        )
+    say(
+        f"{plan.name}: running {plan.notebook.name} ({_summarise(plan.parameters) or 'defaults'})",
+        quiet=quiet,
+    )
     try:
-        papermill.execute_notebook(
-            str(plan.notebook),
-            str(tmp_ipynb),
-            parameters=plan.parameters,
-            cwd=str(plan.notebooks_dir),
-            kernel_name=plan.kernel_name,
-            progress_bar=progress,
-            execution_timeout=timeout,
-            request_save_on_cell_execute=True,
-        )
+        with report_progress(not quiet):
+            papermill.execute_notebook(
+                str(plan.notebook),
+                str(tmp_ipynb),
+                parameters=plan.parameters,
+                cwd=str(plan.notebooks_dir),
+                kernel_name=plan.kernel_name,
+                progress_bar=progress and not quiet and sys.stderr.isatty(),  # no \r in logs
+                execution_timeout=timeout,
+                request_save_on_cell_execute=True,
+                kernel_manager_class=kernel_manager_class(),
+            )
     except Exception as exc:  # a failing report must not stop the others
         error = _first_line(exc)
     except BaseException:  # Ctrl-C, SystemExit: leave no temporary file behind
@@ -453,9 +452,9 @@ def _run_locked(plan: _Plan, *, progress: bool, timeout: float | None, quiet: bo
         where = _show(html_path or notebook_path or record_path)
         if error:
             kept = f"\n  executed notebook kept: {_show(notebook_path)}" if notebook_path else ""
-            print(f"{plan.name}: FAILED after {seconds:.1f} s: {error}{kept}")
+            say(f"{plan.name}: FAILED after {seconds:.1f} s: {error}{kept}")
         else:
-            print(f"{plan.name}: ok in {seconds:.1f} s -> {where}")
+            say(f"{plan.name}: ok in {seconds:.1f} s -> {where}")
     return ReportResult(
         name=plan.name,
         status=status,
@@ -648,12 +647,16 @@ def run_reports(
             raise unknown_parameter_error(
                 ", ".join(names), unknown[0], shared[unknown[0]], sorted(used)
             )
+    from analysis._runlog import run_label, running_as
+
     results = []
-    for plan in plans:
-        results.append(_execute(plan, force=force, progress=progress, timeout=timeout, quiet=quiet))
-        index = rebuild_index(root)  # after each report, so a long schedule shows progress
-    if not quiet:
-        print(f"index: {_show(index)}")
+    with running_as(run_label(shared.get("corpus") or corpus)):
+        for plan in plans:
+            results.append(
+                _execute(plan, force=force, progress=progress, timeout=timeout, quiet=quiet)
+            )
+            index = rebuild_index(root)  # after each report, so a long schedule shows progress
+    say(f"index: {_show(index)}", quiet=quiet)
     return results
 
 

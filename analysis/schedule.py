@@ -197,20 +197,23 @@ def run_schedule(
         if output_root is not None
         else schedule.output_root or (schedule.path.parent / "reports")
     )
+    from analysis._runlog import running_as
+
     try:
-        return run_reports(
-            [r.name for r in schedule.reports],
-            parameters=schedule.defaults,
-            per_report={r.name: r.parameters for r in schedule.reports},
-            titles={r.name: r.title for r in schedule.reports if r.title},
-            output_root=root,
-            run_date=run_date,
-            force=force,
-            progress=progress,
-            timeout=timeout,
-            notebooks_dir=folder,
-            base_dir=schedule.path.parent,
-            quiet=quiet,
-        )
+        with running_as(schedule.path.stem):
+            return run_reports(
+                [r.name for r in schedule.reports],
+                parameters=schedule.defaults,
+                per_report={r.name: r.parameters for r in schedule.reports},
+                titles={r.name: r.title for r in schedule.reports if r.title},
+                output_root=root,
+                run_date=run_date,
+                force=force,
+                progress=progress,
+                timeout=timeout,
+                notebooks_dir=folder,
+                base_dir=schedule.path.parent,
+                quiet=quiet,
+            )
     except ReportError as exc:
         raise ReportError(f"{schedule.path}: {exc}") from None

@@ -35,7 +35,9 @@ categories: Optional[list] = None  # keep only these categories, e.g. ["business
 """
 
 LOAD = """\
-raw = load_corpus(resolve_notebook_path(corpus), quiet=True, progress=False)
+# load_corpus through the corpus snapshot: the reports of a run load the corpus once, and
+# a later run reads only new or changed files (the same frame and load report).
+raw = load_corpus_cached(resolve_notebook_path(corpus), cache_dir=cache_dir, quiet=True)
 docs = filter_corpus(
     raw,
     start=start,
@@ -125,7 +127,8 @@ import pandas as pd
 warnings.filterwarnings("ignore", message="IProgress not found")  # tqdm without ipywidgets
 
 from analysis import plots
-from analysis.corpus import load_corpus, load_report
+from analysis._snapshot import load_corpus_cached
+from analysis.corpus import load_report
 from analysis.display import (
     report_footer,
     report_header,
@@ -156,7 +159,7 @@ started = pd.Timestamp.now(tz="UTC")
 # query: in this report it does NOT filter the articles; its uses are shown in context.
 query: Optional[str] = None  # word or phrase shown in context (keyword in context)
 top: int = 20  # rows per table and bars per chart
-cache_dir: Optional[str] = None  # annotation cache folder (not used by this report)
+cache_dir: Optional[str] = None  # cache folder (corpus snapshots go beside it); None: default
 ngram_max: int = 2  # longest phrase counted, in words
 min_count: int = 2  # ignore words and phrases used fewer times than this
 trend_terms: Optional[list] = None  # words charted over time; None: the 5 most frequent
@@ -406,8 +409,9 @@ import pandas as pd
 warnings.filterwarnings("ignore", message="IProgress not found")  # tqdm without ipywidgets
 
 from analysis import plots
+from analysis._snapshot import load_corpus_cached
 from analysis.annotate import annotate
-from analysis.corpus import load_corpus, load_report
+from analysis.corpus import load_report
 from analysis.display import (
     file_link_html,
     report_footer,
@@ -620,8 +624,9 @@ import pandas as pd
 warnings.filterwarnings("ignore", message="IProgress not found")  # tqdm without ipywidgets
 
 from analysis import plots
+from analysis._snapshot import load_corpus_cached
 from analysis.annotate import annotate
-from analysis.corpus import load_corpus, load_report
+from analysis.corpus import load_report
 from analysis.display import (
     report_footer,
     report_header,
