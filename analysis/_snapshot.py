@@ -26,6 +26,7 @@ new key.
 from __future__ import annotations
 
 import contextlib
+import fnmatch
 import hashlib
 import json
 import os
@@ -110,37 +111,64 @@ def snapshot_root(cache_dir: str | os.PathLike[str] | None = None) -> Path:
 
 
 def _scan(root: Path, options: dict[str, Any]) -> pd.DataFrame:
-    """Every input under ``root`` with its kind, size and mtime (what the loader would see)."""
-    from analysis._walk import classify, walk_inputs
+    """Every file (and skipped folder) the loader would see, with its size and mtime.
+
+    Mirrors which folders :func:`analysis._walk.walk_inputs` enters, but only lists and
+    stats (what each file *is* follows from its name and the options, part of the key).
+    """
+    from analysis._sidecar import SIDECAR_NAMES
+    from analysis._walk import _is_hidden
+
+    rows: list[tuple[str, int, int]] = []
+
+    def stat(path: str) -> tuple[int, int]:
+        try:
+            st = os.stat(path)
+        except OSError:
+            return -1, -1
+        return st.st_size, st.st_mtime_ns
 
     if root.is_dir():
-        entries = walk_inputs(
-            root,
-            exclude=options.get("exclude", ()),
-            sidecar_auto=options.get("sidecar") in (None, True),
-            recursive=options.get("recursive", True),
-        )
+        exclude = list(options.get("exclude") or ())
+        recursive = options.get("recursive", True)
+        for dirpath, dirnames, filenames in os.walk(root):
+            rel_dir = os.path.relpath(dirpath, root)
+            prefix = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
+            keep = []
+            for d in dirnames:
+                rel = prefix + d
+                if (
+                    _is_hidden(d)
+                    or any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(d, p) for p in exclude)
+                    or os.path.islink(os.path.join(dirpath, d))
+                    or not recursive
+                ):
+                    rows.append((rel + "/", -1, -1))
+                else:
+                    keep.append(d)
+            dirnames[:] = keep
+            rows.extend((prefix + f, *stat(os.path.join(dirpath, f))) for f in filenames)
     else:
-        entries = [classify(root, root.name, exclude=(), sidecar_auto=False)]
-        entries += [
-            classify(p, p.name, exclude=(), sidecar_auto=True)
-            for p in sorted(root.parent.iterdir())
-            if p != root and p.is_file()
-        ]
-        entries = [e for e in entries if e.abspath == root or e.kind == "sidecar"]
-    rows = []
-    for e in entries:
-        size = mtime = -1
-        if not e.rel.endswith("/"):
-            with contextlib.suppress(OSError):
-                st = e.abspath.stat()
-                size, mtime = st.st_size, st.st_mtime_ns
-        rows.append((e.rel, e.kind, size, mtime, str(e.abspath)))
+        rows.append((root.name, *stat(str(root))))
+        for p in sorted(root.parent.iterdir()):
+            if p != root and p.name.lower() in SIDECAR_NAMES:
+                rows.append((p.name, *stat(str(p))))
     sidecar = options.get("sidecar")
     if isinstance(sidecar, str):
-        st = Path(sidecar).expanduser().stat()
-        rows.append(("<sidecar>", "sidecar", st.st_size, st.st_mtime_ns, sidecar))
-    return pd.DataFrame(rows, columns=["rel", "kind", "size", "mtime_ns", "abspath"])
+        rows.append(("<sidecar>", *stat(os.path.expanduser(sidecar))))
+    rows.sort()
+    return pd.DataFrame(rows, columns=["rel", "size", "mtime_ns"])
+
+
+def _has_sidecar(inputs: pd.DataFrame, options: dict[str, Any]) -> bool:
+    from analysis._sidecar import SIDECAR_NAMES
+
+    if isinstance(options.get("sidecar"), str):
+        return True
+    if options.get("sidecar") is False:
+        return False
+    names = {r.rsplit("/", 1)[-1].lower() for r in inputs["rel"]}
+    return bool(names & set(SIDECAR_NAMES))
 
 
 # --------------------------------------------------------------------------- storage
@@ -167,7 +195,7 @@ class _Store:
             return {
                 "manifest": manifest,
                 "inputs": pd.read_parquet(gen / "inputs.parquet"),
-                "corpus": pd.read_parquet(gen / "corpus.parquet"),
+                "corpus": pd.read_parquet(gen / "corpus.parquet", columns=manifest["columns"]),
                 "report": pd.read_parquet(gen / "report.parquet"),
                 "gen": gen,
             }
@@ -176,6 +204,7 @@ class _Store:
 
     def read_extras(self, gen: Path) -> dict[str, Any]:
         return {
+            "private": pd.read_parquet(gen / "corpus.parquet", columns=list(_PRIVATE)),
             "lines": pd.read_parquet(gen / "lines.parquet"),
             "sigs": np.load(gen / "sigs.npy"),
         }
@@ -260,19 +289,23 @@ def _full(
     frame = load_corpus(path, **options, drop_duplicates=False, quiet=True, progress=progress)
     rep = frame.attrs["load_report"]
     raw: list[str] | None = None
-    if root.is_dir() and not (inputs["kind"] == "sidecar").any():
+    if root.is_dir() and not _has_sidecar(inputs, options):
         cleaned = frame["boilerplate_lines"] > 0
         loaded: dict[str, str] = {}
         if cleaned.any():  # the text before boilerplate removal, for the line counts
             file_of = dict(zip(rep.files["path"], rep.files["file"], strict=True))
             files = sorted({file_of[p] for p in frame.loc[cleaned, "path"]})
             with contextlib.suppress(IncrementalUnsafe):
-                sub = _load_subset(root, inputs, files, options)
+                sub = _load_subset(root, files, options)
                 loaded = dict(zip(sub["path"], sub["text"], strict=True))
         if all(p in loaded for p in frame.loc[cleaned, "path"]):
             raw = raw_texts_for(frame, loaded)
     extras = snapshot_extras(frame, raw, rep.options)
-    manifest = {"report_options": dict(rep.options), "incremental": raw is not None}
+    manifest = {
+        "report_options": dict(rep.options),
+        "incremental": raw is not None,
+        "columns": [str(c) for c in frame.columns],
+    }
     return {"corpus": extras.pop("corpus"), "report": rep.files, "manifest": manifest, **extras}
 
 
@@ -325,8 +358,7 @@ def load_corpus_cached(
         how = "fresh load"
         parts: dict[str, Any] | None = None
         if snap is not None:
-            old = snap["inputs"][["rel", "kind", "size", "mtime_ns"]]
-            if old.equals(inputs[["rel", "kind", "size", "mtime_ns"]]):
+            if snap["inputs"].equals(inputs):
                 return _finish(
                     snap["corpus"],
                     snap["report"],
@@ -358,14 +390,8 @@ def load_corpus_cached(
 
 
 def _changed(old: pd.DataFrame, new: pd.DataFrame) -> tuple[list[str], list[str], list[str]]:
-    o = {
-        r: (k, s, m)
-        for r, k, s, m in old[["rel", "kind", "size", "mtime_ns"]].itertuples(index=False)
-    }
-    n = {
-        r: (k, s, m)
-        for r, k, s, m in new[["rel", "kind", "size", "mtime_ns"]].itertuples(index=False)
-    }
+    o = {r: (s, m) for r, s, m in old[["rel", "size", "mtime_ns"]].itertuples(index=False)}
+    n = {r: (s, m) for r, s, m in new[["rel", "size", "mtime_ns"]].itertuples(index=False)}
     added = [r for r in n if r not in o]
     removed = [r for r in o if r not in n]
     changed = [r for r in n if r in o and o[r] != n[r]]
@@ -379,15 +405,16 @@ def _update(
         raise IncrementalUnsafe("a single-file corpus changed")
     if not snap["manifest"].get("incremental"):
         raise IncrementalUnsafe("the snapshot cannot be updated in place")
-    if (inputs["kind"] == "sidecar").any() or (snap["inputs"]["kind"] == "sidecar").any():
+    if _has_sidecar(inputs, opts) or _has_sidecar(snap["inputs"], opts):
         raise IncrementalUnsafe("the corpus has a metadata sidecar")
     added, changed, removed = _changed(snap["inputs"], inputs)
     if any(r.endswith("/") for r in [*added, *changed, *removed]):
         raise IncrementalUnsafe("a skipped folder appeared or disappeared")
-    fresh = _load_subset(root, inputs, [*added, *changed], opts)
+    fresh = _load_subset(root, [*added, *changed], opts)
     extras = store.read_extras(snap["gen"])
+    corpus = pd.concat([snap["corpus"], extras["private"]], axis=1)
     parts = merge_changes(
-        snap["corpus"],
+        corpus,
         snap["report"],
         extras["lines"],
         extras["sigs"],
@@ -399,20 +426,17 @@ def _update(
     return parts, f"updated: +{len(added)} ~{len(changed)} -{len(removed)} files"
 
 
-def _load_subset(
-    root: Path, inputs: pd.DataFrame, rels: Iterable[str], opts: dict[str, Any]
-) -> pd.DataFrame | None:
+def _load_subset(root: Path, rels: Iterable[str], opts: dict[str, Any]) -> pd.DataFrame | None:
     """``load_corpus`` on links to just these files (same relative paths), no global steps."""
     rels = list(rels)
     if not rels:
         return None
-    where = dict(zip(inputs["rel"], inputs["abspath"], strict=True))
     with tempfile.TemporaryDirectory(prefix="newsdesk-snapshot-") as tmp:
         base = Path(tmp) / "corpus"
         for rel in rels:
             target = base / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            os.symlink(where[rel], target)
+            os.symlink(root / rel, target)
         sub = {**opts, "boilerplate": False, "near_duplicates": False}
         try:
             return load_corpus(base, **sub, drop_duplicates=False, quiet=True, progress=False)

@@ -88,13 +88,25 @@ def _line_counts(raw: list[str], groups: list[str], max_chars: int) -> pd.DataFr
     return pd.DataFrame(rows, columns=["group", "key", "n"]).astype({"n": "int64"})
 
 
+def _raw(frame: pd.DataFrame) -> list[str]:
+    """The text before boilerplate removal (stored only where it differs)."""
+    raw = frame["_raw_text"].tolist()
+    return [
+        t if r is None or r is pd.NA else r
+        for r, t in zip(raw, frame["text"].tolist(), strict=True)
+    ]
+
+
 def _private(frame: pd.DataFrame, raw: list[str]) -> pd.DataFrame:
-    fulls = _full_texts(frame["title"], frame["text"])
+    texts = frame["text"].tolist()
+    fulls = _full_texts(frame["title"].tolist(), texts)
     out = frame.copy()
-    out["_raw_text"] = pd.array(raw, dtype=pd.StringDtype())
+    out["_raw_text"] = pd.array(
+        [None if r == t else r for r, t in zip(raw, texts, strict=True)], dtype=pd.StringDtype()
+    )
     out["_content"] = [
         hashlib.sha256(f"{t}\n\n{x}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
-        for t, x in zip(frame["title"], frame["text"], strict=True)
+        for t, x in zip(frame["title"].tolist(), texts, strict=True)
     ]
     out["_norm"] = [
         hashlib.sha256(normalise_for_dedup(f).encode("utf-8", "surrogatepass")).hexdigest()[:32]
@@ -105,7 +117,7 @@ def _private(frame: pd.DataFrame, raw: list[str]) -> pd.DataFrame:
 
 
 def _groups(frame: pd.DataFrame) -> list[str]:
-    return [_NONE if pd.isna(s) else str(s) for s in frame["source"]]
+    return [_NONE if s is None or s is pd.NA else str(s) for s in frame["source"].tolist()]
 
 
 def snapshot_extras(
@@ -169,21 +181,22 @@ def _boilerplate(
     kept: pd.DataFrame, gone: pd.DataFrame, new: pd.DataFrame, lines: pd.DataFrame, opts: dict
 ) -> tuple[list[str], list[int], pd.DataFrame]:
     max_chars = opts["boilerplate_max_chars"]
-    raw = new["_raw_text"].tolist()
+    raw = _raw(new)
     if not opts["boilerplate"]:
         return raw, [0] * len(new), lines
     old_all = pd.concat([kept, gone])
     before = _distinct(old_all)
     delta: dict[tuple[str, str], int] = defaultdict(int)
-    left = set(zip(_groups(kept), kept["_bp_digest"], strict=True))
-    for text, g, d in zip(gone["_raw_text"], _groups(gone), gone["_bp_digest"], strict=True):
+    kept_pairs = set(zip(_groups(kept), kept["_bp_digest"].tolist(), strict=True))
+    left = set(kept_pairs)
+    for text, g, d in zip(_raw(gone), _groups(gone), gone["_bp_digest"].tolist(), strict=True):
         if (g, d) not in left:
             left.add((g, d))  # count each distinct removed text once
             for k in {_key(line) for line in text.split("\n")}:
                 if k and len(k) <= max_chars:
                     delta[(g, k)] -= 1
-    have = set(zip(_groups(kept), kept["_bp_digest"], strict=True))
-    for text, g, d in zip(raw, _groups(new), new["_bp_digest"], strict=True):
+    have = set(kept_pairs)
+    for text, g, d in zip(raw, _groups(new), new["_bp_digest"].tolist(), strict=True):
         if (g, d) in have:
             continue
         have.add((g, d))
@@ -215,7 +228,7 @@ def _boilerplate(
 
 
 def _distinct(frame: pd.DataFrame) -> dict[str, int]:
-    pairs = set(zip(_groups(frame), frame["_bp_digest"], strict=True))
+    pairs = set(zip(_groups(frame), frame["_bp_digest"].tolist(), strict=True))
     return dict(Counter(g for g, _ in pairs))
 
 
@@ -230,11 +243,32 @@ def _visit_rank(published: pd.Series) -> np.ndarray:
     return rank
 
 
-def _candidates(sig: np.ndarray, sigs: np.ndarray) -> np.ndarray:
-    if len(sigs) == 0:
-        return np.zeros(0, dtype=bool)
-    eq = (sigs == sig).reshape(len(sigs), _BANDS, _ROWS)
-    return eq.all(axis=2).any(axis=1)
+def _band_keys(sigs: np.ndarray) -> np.ndarray:
+    """One 64-bit key per LSH band (a hash of its 8 values); equal bands, equal keys."""
+    mult = np.array(
+        [(0x9E3779B97F4A7C15 * (k + 1) | 1) % 2**64 for k in range(_ROWS)], dtype=np.uint64
+    )
+    with np.errstate(over="ignore"):
+        return (sigs.reshape(len(sigs), _BANDS, _ROWS) * mult).sum(axis=2, dtype=np.uint64)
+
+
+class _Bands:
+    """LSH candidates by band: rows sharing a whole band of MinHash values with a query."""
+
+    def __init__(self, sigs: np.ndarray, queries: np.ndarray) -> None:
+        self.sigs = sigs
+        keys = _band_keys(sigs)
+        qkeys = _band_keys(sigs[queries]) if queries.any() else keys[:0]
+        # only rows sharing some band key with some query can be candidates of any query
+        maybe = np.zeros(len(sigs), dtype=bool)
+        for b in range(_BANDS):
+            maybe |= np.isin(keys[:, b], qkeys[:, b])
+        self.rows = np.flatnonzero(maybe)
+
+    def __call__(self, i: int) -> np.ndarray:
+        sub = self.sigs[self.rows]
+        eq = (sub == self.sigs[i]).reshape(len(sub), _BANDS, _ROWS).all(axis=2).any(axis=1)
+        return self.rows[eq]
 
 
 def _dedup_new(
@@ -256,7 +290,7 @@ def _dedup_new(
     kind = merged["duplicate_kind"].astype(object).where(merged["duplicate_kind"].notna(), None)
     kind = kind.tolist()
     score: list[float | None] = [None] * len(merged)
-    fulls = _full_texts(merged["title"], merged["text"])
+    fulls = _full_texts(merged["title"].tolist(), merged["text"].tolist())
     shingles: dict[int, np.ndarray] = {}
 
     def sh(i: int) -> np.ndarray:
@@ -264,6 +298,7 @@ def _dedup_new(
             shingles[i] = shingle_hashes(normalise_for_dedup(fulls[i]), size)
         return shingles[i]
 
+    bands = _Bands(sigs, is_new) if opts["near_duplicates"] else None
     original = np.array([k is None for k in kind]) & ~is_new  # kept originals so far
     near_able = np.array([k != "exact" for k in kind]) & ~is_new  # in LSH or compared
     for i in sorted(np.flatnonzero(is_new), key=lambda i: rank[i]):
@@ -278,7 +313,9 @@ def _dedup_new(
         if not opts["near_duplicates"]:
             original[i] = True
             continue
-        cand = np.flatnonzero(_candidates(sigs[i], sigs) & (original | near_able))
+        assert bands is not None
+        found = bands(i)
+        cand = found[(original | near_able)[found]]
         best: tuple[float, int] | None = None
         for j in cand:
             j = int(j)
@@ -335,20 +372,22 @@ def merge_changes(
     """
     from analysis.corpus import _doc_ids
 
-    file_of = dict(zip(report["path"], report["file"], strict=True))
-    sim_of = dict(zip(report["path"], report["similarity"], strict=True))
+    paths = report["path"].tolist()
+    file_of = dict(zip(paths, report["file"].tolist(), strict=True))
+    sim_of = dict(zip(paths, report["similarity"].tolist(), strict=True))
     gone_set = set(gone)
-    in_gone = np.array([file_of.get(p) in gone_set for p in corpus["path"]], dtype=bool)
+    in_gone = np.array([file_of.get(p) in gone_set for p in corpus["path"].tolist()], dtype=bool)
     kept, removed = corpus[~in_gone], corpus[in_gone]
     kept_sigs = sigs[~in_gone]
-    if removed["doc_id"].isin(kept["duplicate_of"].dropna()).any():
+    kept_dups = set(kept["duplicate_of"].dropna().tolist())
+    if any(d in kept_dups for d in removed["doc_id"].tolist()):
         raise IncrementalUnsafe("a removed document was the original of a kept duplicate")
-    if (
-        removed["_norm"].isin(kept["_norm"]).any()
-        or removed["_content"].isin(kept["_content"]).any()
+    kept_norm, kept_content = set(kept["_norm"].tolist()), set(kept["_content"].tolist())
+    if any(n in kept_norm for n in removed["_norm"].tolist()) or any(
+        c in kept_content for c in removed["_content"].tolist()
     ):
         raise IncrementalUnsafe("a removed document had an identical copy")
-    rep_kept = report[~report["file"].isin(gone_set)]
+    rep_kept = report[[f not in gone_set for f in report["file"].tolist()]]
     if fresh is None or fresh.empty:
         new = corpus.iloc[0:0].copy()
         rep_new = report.iloc[0:0]
@@ -365,7 +404,7 @@ def merge_changes(
         new["boilerplate_lines"] = pd.array(bp_counts, dtype="int64")
         new["doc_id"] = pd.array(_doc_ids(new["title"].tolist(), texts), dtype=pd.StringDtype())
         new = _private(new.drop(columns=["_raw_text", "_bp_digest"]), new["_raw_text"].tolist())
-        if new["_content"].isin(kept["_content"]).any():
+        if any(c in kept_content for c in new["_content"].tolist()):
             raise IncrementalUnsafe("a new document is an identical copy of an existing one")
     new_sigs = (
         _signatures(
@@ -378,16 +417,17 @@ def merge_changes(
     )
     # merged order: the report's (files sorted by relative path, rows in file order)
     rep = pd.concat([rep_kept, rep_new], ignore_index=True)
-    rep = rep.iloc[sorted(range(len(rep)), key=lambda i: rep["file"].iat[i])].reset_index(drop=True)
+    files = rep["file"].tolist()
+    rep = rep.iloc[sorted(range(len(rep)), key=files.__getitem__)].reset_index(drop=True)
     frames = pd.concat([kept, new[kept.columns]], ignore_index=True)
     all_sigs = np.concatenate([kept_sigs, new_sigs]) if len(new) else kept_sigs
     is_new_all = np.r_[np.zeros(len(kept), bool), np.ones(len(new), bool)]
-    where = {p: i for i, p in enumerate(frames["path"])}
-    order = [where[p] for p in rep["path"] if p in where]
+    where = {p: i for i, p in enumerate(frames["path"].tolist())}
+    order = [where[p] for p in rep["path"].tolist() if p in where]
     merged = frames.iloc[order].reset_index(drop=True)
     all_sigs = all_sigs[order]
     is_new = is_new_all[order]
-    merged["_old_similarity"] = [sim_of.get(p) for p in merged["path"]]
+    merged["_old_similarity"] = [sim_of.get(p) for p in merged["path"].tolist()]
     _dedup_new(merged, all_sigs, is_new, options)
     if options["near_duplicates"]:  # exact copies are never compared: no signature kept
         all_sigs[is_new & (merged["duplicate_kind"] == "exact").fillna(False).to_numpy()] = 0
@@ -398,18 +438,32 @@ def merge_changes(
 
 
 def _update_report(rep: pd.DataFrame, merged: pd.DataFrame, is_new: np.ndarray, rows: dict) -> None:
-    new_paths = set(merged.loc[is_new, "path"])
-    for idx in rep.index[rep["path"].isin(new_paths)]:
-        k = rows[rep.at[idx, "path"]]
-        kind = merged.at[k, "duplicate_kind"]
-        rep.at[idx, "status"] = "duplicate" if pd.notna(kind) else "loaded"
-        rep.at[idx, "reason"] = pd.NA
-        rep.at[idx, "doc_id"] = merged.at[k, "doc_id"]
-        rep.at[idx, "duplicate_of"] = merged.at[k, "duplicate_of"]
-        rep.at[idx, "duplicate_kind"] = kind
-        sim = merged.at[k, "_similarity"]
-        rep.at[idx, "similarity"] = pd.NA if sim is None else sim
-        rep.at[idx, "boilerplate_lines"] = merged.at[k, "boilerplate_lines"]
+    """Fill the load-report columns of the new documents' rows (in place, column-wise)."""
+    new_paths = set(merged.loc[is_new, "path"].tolist())
+    idx = [i for i, p in enumerate(rep["path"].tolist()) if p in new_paths]
+    if not idx:
+        return
+    ks = [rows[p] for p in rep["path"].iloc[idx].tolist()]
+    sub = merged.iloc[ks]
+    kinds = sub["duplicate_kind"].tolist()
+    sims = sub["_similarity"].tolist()
+    values = {
+        "status": ["loaded" if k is None or k is pd.NA else "duplicate" for k in kinds],
+        "reason": [None] * len(idx),
+        "doc_id": sub["doc_id"].tolist(),
+        "duplicate_of": sub["duplicate_of"].tolist(),
+        "duplicate_kind": kinds,
+    }
+    for col, vals in values.items():
+        column = rep[col].astype(object)
+        column.iloc[idx] = [None if v is pd.NA else v for v in vals]
+        rep[col] = pd.array(column.tolist(), dtype=rep[col].dtype)
+    similarity = rep["similarity"].astype(object)
+    similarity.iloc[idx] = [None if v is None else v for v in sims]
+    rep["similarity"] = pd.array(similarity.tolist(), dtype=rep["similarity"].dtype)
+    bp = rep["boilerplate_lines"].to_numpy().copy()
+    bp[idx] = sub["boilerplate_lines"].to_numpy()
+    rep["boilerplate_lines"] = bp
 
 
 def raw_texts_for(frame: pd.DataFrame, loaded_raw: dict[str, str]) -> list[str]:
