@@ -392,6 +392,9 @@ def merge_changes(
         new = corpus.iloc[0:0].copy()
         rep_new = report.iloc[0:0]
     else:
+        public = [c for c in kept.columns if not str(c).startswith("_")]
+        if list(fresh.columns) != public:
+            raise IncrementalUnsafe("the new files have other columns")
         new = fresh.copy()
         new["_raw_text"] = new["text"]
         new["_bp_digest"] = [_digest(t) for t in new["text"]]

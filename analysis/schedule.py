@@ -15,7 +15,10 @@ A schedule file::
         parameters: {window: 7d}
 
 Keys: ``output_root`` (str), ``notebooks_dir`` (str), ``defaults`` (mapping),
-``reports`` (non-empty list of mappings with ``name`` and optional ``title``,
+``columns`` (mapping of field to table column, e.g. ``{category: section}``; given to every
+report as the ``columns`` parameter), ``on_failure`` (a shell command run with the run's
+summary on stdin when a report failed or the run was empty, e.g. a mail or webhook
+command), ``reports`` (non-empty list of mappings with ``name`` and optional ``title``,
 ``parameters``; a bare report name is accepted too).
 """
 
@@ -30,12 +33,12 @@ from pathlib import Path
 from typing import Any
 
 from analysis._report_params import validate_parameters
-from analysis.errors import ReportError
+from analysis.errors import NewsdeskError, ReportError
 from analysis.reports import ReportResult, report_parameters, run_reports
 
 __all__ = ["Schedule", "ScheduledReport", "load_schedule", "run_schedule"]
 
-_TOP_KEYS = ("output_root", "notebooks_dir", "defaults", "reports")
+_TOP_KEYS = ("output_root", "notebooks_dir", "defaults", "columns", "on_failure", "reports")
 _ENTRY_KEYS = ("name", "title", "parameters")
 
 
@@ -57,6 +60,7 @@ class Schedule:
     defaults: dict[str, Any] = field(default_factory=dict)
     output_root: Path | None = None
     notebooks_dir: Path | None = None
+    on_failure: str | None = None
 
 
 def _fail(path: Path, where: str, message: str) -> ReportError:
@@ -150,10 +154,23 @@ def load_schedule(path: str | os.PathLike[str]) -> Schedule:
             raise _fail(file, f"{where}.title", f"expected a string, got {title!r}")
         params = _mapping(file, f"{where}.parameters", entry.get("parameters"))
         reports.append(ScheduledReport(name=name, title=title, parameters=params))
+    defaults = _mapping(file, "defaults", data.get("defaults"))
+    columns = _mapping(file, "columns", data.get("columns"))
+    if columns:
+        from analysis.metadata import parse_column_mapping
+
+        try:
+            defaults["columns"] = parse_column_mapping(f"{k}={v or ''}" for k, v in columns.items())
+        except NewsdeskError as exc:
+            raise _fail(file, "columns", str(exc)) from None
+    on_failure = data.get("on_failure")
+    if on_failure is not None and (not isinstance(on_failure, str) or not on_failure.strip()):
+        raise _fail(file, "on_failure", f"expected a shell command (string), got {on_failure!r}")
     return Schedule(
         path=file,
         reports=tuple(reports),
-        defaults=_mapping(file, "defaults", data.get("defaults")),
+        on_failure=on_failure,
+        defaults=defaults,
         output_root=_folder(file, "output_root", data.get("output_root")),
         notebooks_dir=_folder(file, "notebooks_dir", data.get("notebooks_dir")),
     )
@@ -201,7 +218,7 @@ def run_schedule(
 
     try:
         with running_as(schedule.path.stem):
-            return run_reports(
+            results = run_reports(
                 [r.name for r in schedule.reports],
                 parameters=schedule.defaults,
                 per_report={r.name: r.parameters for r in schedule.reports},
@@ -217,3 +234,8 @@ def run_schedule(
             )
     except ReportError as exc:
         raise ReportError(f"{schedule.path}: {exc}") from None
+    if schedule.on_failure:
+        from analysis._notify import notify_failure
+
+        notify_failure(schedule.on_failure, results, schedule=schedule.path, quiet=quiet)
+    return results

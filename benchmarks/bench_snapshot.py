@@ -45,7 +45,17 @@ if str(ROOT) not in sys.path:
 
 DEFAULT_BBC = ROOT.parent / "shared" / "corpora" / "bbc"
 BASE = "4a4af16"  # the last commit whose notebooks loaded the corpus in every report
-_FILLERS = ("harbour", "quarry", "lantern", "meadow", "ferry", "copper", "signal", "orchard", "tide")
+_FILLERS = (
+    "harbour",
+    "quarry",
+    "lantern",
+    "meadow",
+    "ferry",
+    "copper",
+    "signal",
+    "orchard",
+    "tide",
+)
 
 
 def _variant(text: str, v: int) -> str:

@@ -32,12 +32,18 @@ end: Optional[str] = None  # last day included, YYYY-MM-DD
 window: Optional[str] = None  # e.g. "7d" or "4w", counted back from end
 sources: Optional[list] = None  # keep only these sources, e.g. ["Harbour Gazette"]
 categories: Optional[list] = None  # keep only these categories, e.g. ["business"]
+columns: Optional[dict] = None  # table columns for fields, e.g. {"category": "section"}
+url_section: Optional[str] = None  # fill this column from URL paths, e.g. "section"
 """
 
 LOAD = """\
 # load_corpus through the corpus snapshot: the reports of a run load the corpus once, and
 # a later run reads only new or changed files (the same frame and load report).
-raw = load_corpus_cached(resolve_notebook_path(corpus), cache_dir=cache_dir, quiet=True)
+raw = load_corpus_cached(
+    resolve_notebook_path(corpus), cache_dir=cache_dir, columns=columns, quiet=True
+)
+if url_section:  # e.g. /news/world-europe-60638042 -> "world-europe"
+    raw = with_url_sections(raw, into=url_section)
 docs = filter_corpus(
     raw,
     start=start,
@@ -95,6 +101,7 @@ TERM_PARAMS = [
     "sources",
     "categories",
     "query",
+    "kwic",
     "top",
     "ngram_max",
     "min_count",
@@ -148,7 +155,9 @@ from analysis.filters import (
     resolve_notebook_path,
 )
 from analysis.keyness import distinctive_terms
-from analysis.terms import collocations, kwic, term_frequencies, term_trends
+from analysis.metadata import with_url_sections
+from analysis.terms import collocations, term_frequencies, term_trends
+from analysis.terms import kwic as keyword_in_context
 
 started = pd.Timestamp.now(tz="UTC")
 """
@@ -156,8 +165,8 @@ started = pd.Timestamp.now(tz="UTC")
             _code(
                 COMMON_PARAMETERS
                 + """\
-# query: in this report it does NOT filter the articles; its uses are shown in context.
-query: Optional[str] = None  # word or phrase shown in context (keyword in context)
+query: Optional[str] = None  # keep only articles containing this word or phrase
+kwic: Optional[str] = None  # word or phrase shown in context (does not filter); None: query
 top: int = 20  # rows per table and bars per chart
 cache_dir: Optional[str] = None  # cache folder (corpus snapshots go beside it); None: default
 ngram_max: int = 2  # longest phrase counted, in words
@@ -168,7 +177,7 @@ stopwords: str = "news"  # "news" (English + said, mr, cent...), "english", or "
                 tags=["parameters"],
             ),
             _code(
-                LOAD.format(query="None")
+                LOAD.format(query="query")
                 + f"""\
 show(
     report_header(
@@ -337,23 +346,25 @@ with report_section(docs):
             _md("""
 ## Keyword in context
 
-Every use of the `query` parameter's word or phrase, with the words around it.
+Every use of the `kwic` parameter's word or phrase (or else `query`'s), with the words
+around it. `kwic` does not filter the articles; `query` does, in every report.
 """),
             _code("""
 with report_section(docs):
     require_documents(docs)
-    if not query:
-        show_message('Set the query parameter (e.g. -p query "interest rates") to see a word in context.')
+    in_context = kwic or query
+    if not in_context:
+        show_message('Set the kwic parameter (e.g. -p kwic "interest rates") to see a word in context.')
     else:
-        hits = kwic(docs, query, window=10)
+        hits = keyword_in_context(docs, in_context, window=10)
         if hits.empty:
-            show_message(f"No use of {query!r} in the selected documents.")
+            show_message(f"No use of {in_context!r} in the selected documents.")
         else:
             show_kwic(
                 hits,
                 extra=["title", "source", "published"],
                 max_rows=max(top, 30),
-                caption=f"{query!r}: {len(hits)} uses in {hits.attrs.get('n_docs_with_hits', '?')} articles",
+                caption=f"{in_context!r}: {len(hits)} uses in {hits.attrs.get('n_docs_with_hits', '?')} articles",
             )
 """),
             _code("""
@@ -424,6 +435,7 @@ from analysis.display import (
 )
 from analysis.entities import entity_cooccurrence, entity_trends, top_entities
 from analysis.filters import filter_corpus, period_freq, resolve_notebook_path
+from analysis.metadata import with_url_sections
 from analysis.network import cooccurrence_graph, export_graph
 
 started = pd.Timestamp.now(tz="UTC")
@@ -638,6 +650,7 @@ from analysis.display import (
     show_table,
 )
 from analysis.filters import filter_corpus, grouping_column, resolve_notebook_path
+from analysis.metadata import with_url_sections
 from analysis.sentiment import (
     document_sentiment,
     entity_sentiment,
