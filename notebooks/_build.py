@@ -158,6 +158,7 @@ from analysis.keyness import distinctive_terms
 from analysis.metadata import with_url_sections
 from analysis.terms import collocations, term_frequencies, term_trends
 from analysis.terms import kwic as keyword_in_context
+from analysis.timespan import chart_span
 
 started = pd.Timestamp.now(tz="UTC")
 """
@@ -330,8 +331,11 @@ with report_section(docs):
     if not terms:
         show_message("No terms to chart: set trend_terms or lower min_count.")
     else:
-        freq = period_freq(docs)
-        trends = term_trends(docs, terms, freq=freq, stopwords=stopwords, progress=False)
+        timed, span = chart_span(docs)  # stray dates at the ends are left out, and said so
+        if span.message():
+            show_message(span.message())
+        freq = period_freq(timed)
+        trends = term_trends(timed, terms, freq=freq, stopwords=stopwords, progress=False)
         fig, alt = plots.line_chart(
             trends,
             x="period",
@@ -437,6 +441,7 @@ from analysis.entities import entity_cooccurrence, entity_trends, top_entities
 from analysis.filters import filter_corpus, period_freq, resolve_notebook_path
 from analysis.metadata import with_url_sections
 from analysis.network import cooccurrence_graph, export_graph
+from analysis.timespan import chart_span
 
 started = pd.Timestamp.now(tz="UTC")
 """
@@ -576,8 +581,11 @@ with report_section(docs):
 """),
             _code("""
 with report_section(docs):
-    freq = period_freq(docs)
-    trends = entity_trends(docs, freq=freq, top=min(top, 8), types=entity_types, annotations=ann, progress=False)
+    timed, span = chart_span(docs)  # stray dates at the ends are left out, and said so
+    if span.message():
+        show_message(span.message())
+    freq = period_freq(timed)
+    trends = entity_trends(timed, freq=freq, top=min(top, 8), types=entity_types, annotations=ann, progress=False)
     fig, alt = plots.line_chart(
         trends,
         x="period",
@@ -659,6 +667,7 @@ from analysis.sentiment import (
     sentiment_by_group,
     sentiment_over_time,
 )
+from analysis.timespan import chart_span
 
 started = pd.Timestamp.now(tz="UTC")
 """
@@ -741,7 +750,10 @@ with report_section(docs):
 """),
             _code("""
 with report_section(docs):
-    over_time = sentiment_over_time(docs, freq=freq, annotations=ann, progress=False)
+    timed, span = chart_span(docs)  # stray dates at the ends are left out, and said so
+    if span.message():
+        show_message(span.message())
+    over_time = sentiment_over_time(timed, freq=freq, annotations=ann, progress=False)
     fig, alt = plots.band_chart(
         over_time,
         title=f"Mean article sentiment per {freq}",
