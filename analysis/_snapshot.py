@@ -218,7 +218,8 @@ class _Store:
             for key in ("inputs", "corpus", "report", "lines"):
                 frame = parts[key].copy(deep=False)
                 frame.attrs = {}
-                frame.to_parquet(tmp / f"{key}.parquet", index=False, compression="zstd")
+                # uncompressed: 3-4x faster to write and read than zstd, for ~3x the size
+                frame.to_parquet(tmp / f"{key}.parquet", index=False, compression=None)
             np.save(tmp / "sigs.npy", parts["sigs"])
             (tmp / "manifest.json").write_text(json.dumps(parts["manifest"], default=str))
             os.replace(tmp, self.folder / name)
@@ -390,8 +391,11 @@ def load_corpus_cached(
 
 
 def _changed(old: pd.DataFrame, new: pd.DataFrame) -> tuple[list[str], list[str], list[str]]:
-    o = {r: (s, m) for r, s, m in old[["rel", "size", "mtime_ns"]].itertuples(index=False)}
-    n = {r: (s, m) for r, s, m in new[["rel", "size", "mtime_ns"]].itertuples(index=False)}
+    def table(f: pd.DataFrame) -> dict[str, tuple[int, int]]:
+        stats = zip(f["size"].tolist(), f["mtime_ns"].tolist(), strict=True)
+        return dict(zip(f["rel"].tolist(), stats, strict=True))
+
+    o, n = table(old), table(new)
     added = [r for r in n if r not in o]
     removed = [r for r in o if r not in n]
     changed = [r for r in n if r in o and o[r] != n[r]]
