@@ -409,9 +409,9 @@ def _update(
         raise IncrementalUnsafe("a single-file corpus changed")
     if not snap["manifest"].get("incremental"):
         raise IncrementalUnsafe("the snapshot cannot be updated in place")
-    if _has_sidecar(inputs, opts) or _has_sidecar(snap["inputs"], opts):
-        raise IncrementalUnsafe("the corpus has a metadata sidecar")
     added, changed, removed = _changed(snap["inputs"], inputs)
+    if _has_sidecar(pd.DataFrame({"rel": [*added, *removed]}), opts):
+        raise IncrementalUnsafe("the corpus has a metadata sidecar")
     if any(r.endswith("/") for r in [*added, *changed, *removed]):
         raise IncrementalUnsafe("a skipped folder appeared or disappeared")
     fresh = _load_subset(root, [*added, *changed], opts)

@@ -184,8 +184,7 @@ def _boilerplate(
     raw = _raw(new)
     if not opts["boilerplate"]:
         return raw, [0] * len(new), lines
-    old_all = pd.concat([kept, gone])
-    before = _distinct(old_all)
+    before = _distinct([kept, gone])
     delta: dict[tuple[str, str], int] = defaultdict(int)
     kept_pairs = set(zip(_groups(kept), kept["_bp_digest"].tolist(), strict=True))
     left = set(kept_pairs)
@@ -212,7 +211,7 @@ def _boilerplate(
         updated = updated[updated["n"] > 0].reset_index(drop=True).astype({"n": "int64"})
     else:
         updated = lines
-    after_docs = _distinct(pd.concat([kept, new]))
+    after_docs = _distinct([kept, new])
     sets_before = _repeated(lines, before, opts)
     sets_after = _repeated(updated, after_docs, opts)
     existing = set(_groups(kept))
@@ -227,8 +226,12 @@ def _boilerplate(
     return out, counts, updated
 
 
-def _distinct(frame: pd.DataFrame) -> dict[str, int]:
-    pairs = set(zip(_groups(frame), frame["_bp_digest"].tolist(), strict=True))
+def _distinct(frames: list[pd.DataFrame]) -> dict[str, int]:
+    pairs = {
+        pair
+        for frame in frames
+        for pair in zip(_groups(frame), frame["_bp_digest"].tolist(), strict=True)
+    }
     return dict(Counter(g for g, _ in pairs))
 
 
@@ -279,23 +282,21 @@ def _dedup_new(
     rank = _visit_rank(merged["published"])
     norm = merged["_norm"].to_numpy()
     first: dict[str, int] = {}
-    for i in np.flatnonzero(~is_new):
-        j = first.get(norm[i])
-        if j is None or rank[i] < rank[j]:
+    for i in np.argsort(rank)[::-1]:  # latest first: the earliest visited one wins
+        if not is_new[i]:
             first[norm[i]] = int(i)
-    dup_of = merged["duplicate_of"].astype(object).where(merged["duplicate_of"].notna(), None)
-    dup_of = dup_of.tolist()
+    dup_of = [None if v is pd.NA else v for v in merged["duplicate_of"].tolist()]
     ids = merged["doc_id"].tolist()
     pos = {d: i for i, d in enumerate(ids)}
-    kind = merged["duplicate_kind"].astype(object).where(merged["duplicate_kind"].notna(), None)
-    kind = kind.tolist()
+    kind = [None if v is pd.NA else v for v in merged["duplicate_kind"].tolist()]
     score: list[float | None] = [None] * len(merged)
-    fulls = _full_texts(merged["title"].tolist(), merged["text"].tolist())
+    titles, texts = merged["title"], merged["text"]
     shingles: dict[int, np.ndarray] = {}
 
     def sh(i: int) -> np.ndarray:
         if i not in shingles:
-            shingles[i] = shingle_hashes(normalise_for_dedup(fulls[i]), size)
+            full = _full_texts([titles.iat[i]], [texts.iat[i]])[0]
+            shingles[i] = shingle_hashes(normalise_for_dedup(full), size)
         return shingles[i]
 
     bands = _Bands(sigs, is_new) if opts["near_duplicates"] else None
@@ -377,7 +378,8 @@ def merge_changes(
     sim_of = dict(zip(paths, report["similarity"].tolist(), strict=True))
     gone_set = set(gone)
     in_gone = np.array([file_of.get(p) in gone_set for p in corpus["path"].tolist()], dtype=bool)
-    kept, removed = corpus[~in_gone], corpus[in_gone]
+    kept = corpus[~in_gone] if in_gone.any() else corpus
+    removed = corpus[in_gone]
     kept_sigs = sigs[~in_gone]
     kept_dups = set(kept["duplicate_of"].dropna().tolist())
     if any(d in kept_dups for d in removed["doc_id"].tolist()):

@@ -208,3 +208,29 @@ def test_concurrent_loads_agree(corpus, tmp_path):
 def test_loader_version_is_stable():
     assert loader_version() == loader_version()
     assert len(loader_version()) == 16
+
+
+def test_table_files_with_extra_columns(tmp_path):
+    root = tmp_path / "tables"
+    root.mkdir()
+    rows = [
+        {
+            "headline": f"Harbour item {i}",
+            "body": f"Story {i} about the quay and tides {i}.",
+            "desk": d,
+        }
+        for i, d in enumerate(["local", "sport", "local"])
+    ]
+    pd.DataFrame(rows).to_csv(root / "a.csv", index=False)
+    cache = tmp_path / "cache" / "annotations"
+    first = _check(root, cache)
+    assert first["desk"].tolist() == ["local", "sport", "local"]
+    pd.DataFrame(rows[:2]).assign(body=["Other text one here.", "Other text two here."]).to_csv(
+        root / "b.csv", index=False
+    )
+    assert _check(root, cache).attrs["snapshot"].startswith("updated: +1")
+    pd.DataFrame(rows[:1]).assign(author="R. Castell", body="Third file body.").to_csv(
+        root / "c.csv", index=False
+    )
+    after = _check(root, cache)  # another column: loaded afresh, still equal
+    assert after.attrs["snapshot"] == "fresh load (the new files have other columns)"
