@@ -147,15 +147,19 @@ def snapshot_extras(
 
 
 def _repeated(lines: pd.DataFrame, n_docs: dict[str, int], options: dict[str, Any]) -> dict:
-    out: dict[str, frozenset[str]] = {}
-    for group, part in lines.groupby("group", sort=False):
-        need = max(
-            options["repeated_min_docs"], options["repeated_min_share"] * n_docs.get(group, 0)
-        )
-        found = frozenset(part.loc[part["n"] >= need, "key"])
-        if found:
-            out[group] = found
-    return out
+    """Per group, the line keys in at least ``max(min_docs, min_share * n)`` documents."""
+    need = {
+        g: max(options["repeated_min_docs"], options["repeated_min_share"] * n)
+        for g, n in n_docs.items()
+    }
+    groups = lines["group"].to_numpy(dtype=object)
+    floor = options["repeated_min_docs"]
+    threshold = np.array([need.get(g, floor) for g in groups], dtype=float)
+    hit = lines["n"].to_numpy() >= threshold
+    out: dict[str, set[str]] = {}
+    for g, k in zip(groups[hit], lines["key"].to_numpy(dtype=object)[hit], strict=True):
+        out.setdefault(g, set()).add(k)
+    return {g: frozenset(v) for g, v in out.items()}
 
 
 def _strip(text: str, drop: frozenset[str], max_chars: int) -> tuple[str, int]:
@@ -246,23 +250,15 @@ def _visit_rank(published: pd.Series) -> np.ndarray:
     return rank
 
 
-def _band_keys(sigs: np.ndarray) -> np.ndarray:
-    """One 64-bit key per LSH band (a hash of its 8 values); equal bands, equal keys."""
-    mult = np.array(
-        [(0x9E3779B97F4A7C15 * (k + 1) | 1) % 2**64 for k in range(_ROWS)], dtype=np.uint64
-    )
-    with np.errstate(over="ignore"):
-        return (sigs.reshape(len(sigs), _BANDS, _ROWS) * mult).sum(axis=2, dtype=np.uint64)
-
-
 class _Bands:
     """LSH candidates by band: rows sharing a whole band of MinHash values with a query."""
 
     def __init__(self, sigs: np.ndarray, queries: np.ndarray) -> None:
         self.sigs = sigs
-        keys = _band_keys(sigs)
-        qkeys = _band_keys(sigs[queries]) if queries.any() else keys[:0]
-        # only rows sharing some band key with some query can be candidates of any query
+        # a row sharing a whole band with a query shares the band's first value: only such
+        # rows can be candidates of any query (checked band by band in __call__)
+        keys = sigs[:, ::_ROWS]
+        qkeys = sigs[queries][:, ::_ROWS]
         maybe = np.zeros(len(sigs), dtype=bool)
         for b in range(_BANDS):
             maybe |= np.isin(keys[:, b], qkeys[:, b])
@@ -275,7 +271,11 @@ class _Bands:
 
 
 def _dedup_new(
-    merged: pd.DataFrame, sigs: np.ndarray, is_new: np.ndarray, opts: dict[str, Any]
+    merged: pd.DataFrame,
+    sigs: np.ndarray,
+    is_new: np.ndarray,
+    opts: dict[str, Any],
+    old_similarity: Any,
 ) -> None:
     """Set the duplicate columns of the new rows of ``merged`` (in place), or refuse."""
     threshold, size = opts["near_threshold"], opts["shingle_size"]
@@ -341,17 +341,12 @@ def _dedup_new(
         if kind[i] == "exact" and dup_of[i] is not None:
             j = pos[dup_of[i]]
             if kind[j] == "near":
-                sim = score[j] if score[j] is not None else _similarity(merged, j)
+                sim = score[j] if score[j] is not None else old_similarity(merged["path"].iat[j])
                 dup_of[i], kind[i], score[i] = dup_of[j], "near", sim
     merged["duplicate_of"] = pd.array(dup_of, dtype=pd.StringDtype())
     merged["duplicate_kind"] = pd.array(kind, dtype=pd.StringDtype())
     merged["is_duplicate"] = pd.array([k is not None for k in kind], dtype="bool")
     merged["_similarity"] = score
-
-
-def _similarity(merged: pd.DataFrame, j: int) -> float | None:
-    value = merged["_old_similarity"].iloc[j]
-    return None if pd.isna(value) else float(value)
 
 
 def merge_changes(
@@ -373,11 +368,11 @@ def merge_changes(
     """
     from analysis.corpus import _doc_ids
 
-    paths = report["path"].tolist()
-    file_of = dict(zip(paths, report["file"].tolist(), strict=True))
-    sim_of = dict(zip(paths, report["similarity"].tolist(), strict=True))
     gone_set = set(gone)
-    in_gone = np.array([file_of.get(p) in gone_set for p in corpus["path"].tolist()], dtype=bool)
+    in_gone = np.zeros(len(corpus), dtype=bool)
+    if gone_set:
+        file_of = dict(zip(report["path"].tolist(), report["file"].tolist(), strict=True))
+        in_gone = np.array([file_of.get(p) in gone_set for p in corpus["path"].tolist()], bool)
     kept = corpus[~in_gone] if in_gone.any() else corpus
     removed = corpus[in_gone]
     kept_sigs = sigs[~in_gone]
@@ -389,7 +384,7 @@ def merge_changes(
         c in kept_content for c in removed["_content"].tolist()
     ):
         raise IncrementalUnsafe("a removed document had an identical copy")
-    rep_kept = report[[f not in gone_set for f in report["file"].tolist()]]
+    rep_kept = report[[f not in gone_set for f in report["file"].tolist()]] if gone_set else report
     if fresh is None or fresh.empty:
         new = corpus.iloc[0:0].copy()
         rep_new = report.iloc[0:0]
@@ -421,25 +416,45 @@ def merge_changes(
         else np.zeros((len(new), _NUM_PERM), dtype=np.uint64)
     )
     # merged order: the report's (files sorted by relative path, rows in file order)
-    rep = pd.concat([rep_kept, rep_new], ignore_index=True)
-    files = rep["file"].tolist()
-    rep = rep.iloc[sorted(range(len(rep)), key=files.__getitem__)].reset_index(drop=True)
+    files = rep_kept["file"].tolist() + rep_new["file"].tolist()
+    paths = rep_kept["path"].tolist() + rep_new["path"].tolist()
+    rep_order = np.asarray(sorted(range(len(files)), key=files.__getitem__), dtype=np.int64)
     frames = pd.concat([kept, new[kept.columns]], ignore_index=True)
     all_sigs = np.concatenate([kept_sigs, new_sigs]) if len(new) else kept_sigs
     is_new_all = np.r_[np.zeros(len(kept), bool), np.ones(len(new), bool)]
     where = {p: i for i, p in enumerate(frames["path"].tolist())}
-    order = [where[p] for p in rep["path"].tolist() if p in where]
-    merged = frames.iloc[order].reset_index(drop=True)
+    order = np.asarray([where[paths[i]] for i in rep_order if paths[i] in where], dtype=np.int64)
+    merged = _take_runs(frames, order)
     all_sigs = all_sigs[order]
     is_new = is_new_all[order]
-    merged["_old_similarity"] = [sim_of.get(p) for p in merged["path"].tolist()]
-    _dedup_new(merged, all_sigs, is_new, options)
+
+    def old_similarity(path: str) -> float | None:
+        value = report.loc[report["path"] == path, "similarity"].iloc[0]
+        return None if pd.isna(value) else float(value)
+
+    _dedup_new(merged, all_sigs, is_new, options, old_similarity)
     if options["near_duplicates"]:  # exact copies are never compared: no signature kept
         all_sigs[is_new & (merged["duplicate_kind"] == "exact").fillna(False).to_numpy()] = 0
-    rows = {p: k for k, p in enumerate(merged["path"])}
-    _update_report(rep, merged, is_new, rows)
-    merged = merged.drop(columns=["_old_similarity", "_similarity"])
+    rows = {p: k for k, p in enumerate(merged["path"].tolist())}
+    rep_new = rep_new.copy()
+    _update_report(rep_new, merged, is_new, rows)
+    rep = _take_runs(pd.concat([rep_kept, rep_new], ignore_index=True), rep_order)
+    merged = merged.drop(columns=["_similarity"])
     return {"corpus": merged, "report": rep, "lines": lines, "sigs": all_sigs}
+
+
+def _take_runs(frame: pd.DataFrame, order: np.ndarray) -> pd.DataFrame:
+    """``frame.iloc[order]`` as a concatenation of slices (no copy of long text columns when
+    the order is a few long runs, as when a few files are added to a large corpus)."""
+    if len(order) == 0:
+        return frame.iloc[0:0].reset_index(drop=True)
+    breaks = np.flatnonzero(np.diff(order) != 1) + 1
+    starts = np.r_[0, breaks]
+    ends = np.r_[breaks, len(order)]
+    if len(starts) > 1000:  # scattered: one take is cheaper than many slices
+        return frame.iloc[order].reset_index(drop=True)
+    parts = [frame.iloc[order[a] : order[a] + (b - a)] for a, b in zip(starts, ends, strict=True)]
+    return pd.concat(parts, ignore_index=True)
 
 
 def _update_report(rep: pd.DataFrame, merged: pd.DataFrame, is_new: np.ndarray, rows: dict) -> None:
