@@ -403,6 +403,9 @@ def _run_locked(plan: _Plan, *, progress: bool, timeout: float | None, quiet: bo
                 execution_timeout=timeout,
                 request_save_on_cell_execute=True,
                 kernel_manager_class=kernel_manager_class(),
+                # -q: not even the kernel's own log lines (e.g. the "KeyboardInterrupt
+                # caught in kernel" it logs when shut down with a SIGINT while busy)
+                extra_arguments=["--IPKernelApp.log_level=CRITICAL"] if quiet else [],
             )
     except Exception as exc:  # a failing report must not stop the others
         error = _first_line(exc)
