@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -77,6 +78,7 @@ class RawDoc:
     source: str | None = None
     category: str | None = None
     note: str | None = None  # for the load report's ``detail`` (e.g. a value decoded)
+    extra: dict[str, str | None] = dataclasses.field(default_factory=dict)  # unmapped table columns
 
 
 @dataclass
@@ -253,7 +255,14 @@ def record_to_doc(
             filter(None, [note, binary_note(record, [c for cs in mapping.values() for c in cs])])
         )
         or None,
+        extra=_extra(record, mapping),
     )
+
+
+def _extra(record: Mapping[str, Any], mapping: dict[str, list[str]]) -> dict[str, str | None]:
+    """The columns not mapped to a field, as text (kept as extra corpus columns)."""
+    used = {c for cols in mapping.values() for c in cols}
+    return {str(k): _text_value(v) for k, v in record.items() if k not in used}
 
 
 def _clean_lines(text: str) -> str:

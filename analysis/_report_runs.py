@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis._report_files import atomic_write, load_record
+from analysis._runlog import say
 from analysis.errors import ReportError
 from analysis.report_status import most_serious
 
@@ -214,7 +215,7 @@ def _start_locked(
         message = f"{type(exc).__name__}: {exc}".splitlines()[0][:500]
         ctx.record["briefing_error"] = message
         if not quiet:
-            print(f"briefing: FAILED: {message}", file=sys.stderr)
+            say(f"briefing: FAILED: {message}", err=True)
             traceback.print_exc(limit=3, file=sys.stderr)
 
 
@@ -222,10 +223,19 @@ def _look_at_corpus(
     ctx: RunContext, parameters: Mapping[str, Any], *, briefing: bool, quiet: bool
 ) -> None:
     """Record what the run sees (ids, period); with ``briefing``, write the briefing too."""
-    from analysis.corpus import load_corpus
+    from analysis._snapshot import load_corpus_cached
+    from analysis.metadata import with_url_sections
 
     t0 = time.perf_counter()
-    corpus = load_corpus(ctx.corpus, quiet=True, progress=False)
+    # the snapshot the reports of this run read too: the corpus is loaded once per run
+    corpus = load_corpus_cached(
+        ctx.corpus,
+        cache_dir=parameters.get("cache_dir") or None,
+        columns=parameters.get("columns") or None,
+        quiet=True,
+    )
+    if parameters.get("url_section"):
+        corpus = with_url_sections(corpus, into=parameters["url_section"])
     corpus = corpus[~corpus["is_duplicate"].astype(bool)].reset_index(drop=True)
     previous = previous_run(ctx.root, ctx.name, ctx.run_date)
     dated = corpus["published"].dropna()
@@ -265,8 +275,7 @@ def _look_at_corpus(
             briefing_headline=result.headline,
             n_new=int(result.n_new),
         )
-        if not quiet:
-            print(f"briefing: {result.headline} ({time.perf_counter() - t0:.1f} s)")
+        say(f"briefing: {result.headline} ({time.perf_counter() - t0:.1f} s)", quiet=quiet)
 
 
 def finish_run(ctx: RunContext, results: Sequence[Any]) -> None:

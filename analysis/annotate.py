@@ -64,6 +64,7 @@ import pyarrow.compute as pc
 
 from analysis._claims import claim_rounds
 from analysis._lifetime import die_with_parent, sigterm_as_interrupt
+from analysis._runlog import runner_progress
 from analysis._validate import (
     document_text,
     require_choice,
@@ -868,6 +869,7 @@ def _write_as_you_go(
             buffered += n
             done += n
             bar.update(n)
+            runner_progress("annotating", done, total)  # to a report runner's output
             if buffered >= PART_DOCS:
                 flush()
         if buffer:

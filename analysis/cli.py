@@ -92,6 +92,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rep.add_argument("--corpus", metavar="PATH", help="the corpus parameter (folder or file)")
     rep.add_argument(
+        "--columns",
+        action="append",
+        default=[],
+        metavar="FIELD=COLUMN",
+        help="table column for a field, e.g. category=section (repeatable or comma-separated)",
+    )
+    rep.add_argument(
         "-o",
         "--output-root",
         default="reports",
@@ -139,6 +146,10 @@ def _cmd_list(args: argparse.Namespace) -> int:
             kind = p.type or p.describe_type()
             line = f"  {p.name}: {kind} = {p.default_text}"
             print(f"{line:<48}  {p.help}".rstrip())
+    print(
+        "\nIn every report, query keeps only the articles containing it (a filter); kwic "
+        "(term_frequency) shows a word in context without filtering."
+    )
     return 0
 
 
@@ -167,6 +178,10 @@ def _cmd_report(args: argparse.Namespace) -> int:
     params = {}
     for pname, raw in args.parameter:
         params[pname] = coerce_cli_value(raw, declared.get(pname))
+    if args.columns:
+        from analysis.metadata import parse_column_mapping
+
+        params["columns"] = parse_column_mapping(args.columns)
     results = run_reports(
         names,
         parameters=params,

@@ -440,6 +440,7 @@ def load_corpus(
         columns=CORPUS_COLUMNS,
     )
     df["published"] = df["published"].astype("datetime64[ns, UTC]")
+    df = _with_extra_columns(df, [d.extra for d in docs])
     for k, i in enumerate(doc_report_idx):
         report[i].update(
             status="duplicate" if kinds[k] else "loaded",
@@ -495,3 +496,18 @@ def load_corpus(
     if not quiet:
         print(line)
     return df
+
+
+def _with_extra_columns(df: pd.DataFrame, extras: list[dict[str, Any]]) -> pd.DataFrame:
+    """Table columns not mapped to a field, after the standard ones (text, <NA> if absent).
+
+    A name that clashes with a standard column gets an ``extra_`` prefix.
+    """
+    names = list(dict.fromkeys(k for e in extras for k in e))
+    if not names:
+        return df
+    added = {
+        (f"extra_{n}" if n in df.columns else n): pd.array([e.get(n) for e in extras], dtype=_STR)
+        for n in names
+    }
+    return pd.concat([df, pd.DataFrame(added, index=df.index)], axis=1)

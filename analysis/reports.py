@@ -57,6 +57,7 @@ from analysis._report_runs import (
     scan_runs,
     start_run,
 )
+from analysis._runlog import kernel_manager_class, report_progress, say
 from analysis._walk import mark_output_root
 from analysis.errors import ReportError
 from analysis.report_status import read_status
@@ -394,19 +395,15 @@ def _execute(
     try:
         lock.acquire(timeout=0.2)
     except Timeout:
-        if not quiet:
-            print(
-                f"{plan.name}: another run is writing {plan.out_dir}; waiting for it",
-                file=sys.stderr,
-            )
+        say(f"{plan.name}: another run is writing {plan.out_dir}; waiting for it", quiet=quiet)
         lock.acquire()
     try:
         clean_stale_temporaries(plan.out_dir)  # left by runs killed with SIGTERM / kill -9
         if not force and (record := _up_to_date(plan)) is not None:
-            if not quiet:
-                print(
-                    f"{plan.name}: up to date, skipped ({_show(plan.out_dir / f'{plan.name}.html')})"
-                )
+            say(
+                f"{plan.name}: up to date, skipped ({_show(plan.out_dir / f'{plan.name}.html')})",
+                quiet=quiet,
+            )
             return _result_from_record(plan, record, "skipped")
         return _run_locked(plan, progress=progress, timeout=timeout, quiet=quiet)
     finally:
@@ -425,21 +422,26 @@ def _run_locked(plan: _Plan, *, progress: bool, timeout: float | None, quiet: bo
     started = dt.datetime.now(dt.UTC).astimezone()
     t0 = time.perf_counter()
     error: str | None = None
-    if not quiet:
-        print(
-            f"{plan.name}: running {plan.notebook.name} ({_summarise(plan.parameters) or 'defaults'})"
-        )
+    say(
+        f"{plan.name}: running {plan.notebook.name} ({_summarise(plan.parameters) or 'defaults'})",
+        quiet=quiet,
+    )
     try:
-        papermill.execute_notebook(
-            str(plan.notebook),
-            str(tmp_ipynb),
-            parameters=plan.parameters,
-            cwd=str(plan.notebooks_dir),
-            kernel_name=plan.kernel_name,
-            progress_bar=progress,
-            execution_timeout=timeout,
-            request_save_on_cell_execute=True,
-        )
+        with report_progress(not quiet):
+            papermill.execute_notebook(
+                str(plan.notebook),
+                str(tmp_ipynb),
+                parameters=plan.parameters,
+                cwd=str(plan.notebooks_dir),
+                kernel_name=plan.kernel_name,
+                progress_bar=progress and not quiet and sys.stderr.isatty(),  # no \r in logs
+                execution_timeout=timeout,
+                request_save_on_cell_execute=True,
+                kernel_manager_class=kernel_manager_class(),
+                # -q: not even the kernel's own log lines (e.g. the "KeyboardInterrupt
+                # caught in kernel" it logs when shut down with a SIGINT while busy)
+                extra_arguments=["--IPKernelApp.log_level=CRITICAL"] if quiet else [],
+            )
     except Exception as exc:  # a failing report must not stop the others
         error = _first_line(exc)
     except BaseException:  # Ctrl-C, SystemExit: leave no temporary file behind
@@ -488,12 +490,12 @@ def _run_locked(plan: _Plan, *, progress: bool, timeout: float | None, quiet: bo
     if not quiet:
         where = _show(html_path or notebook_path or record_path)
         if status == "empty":
-            print(f"{plan.name}: EMPTY ({error}) -> {where}")
+            say(f"{plan.name}: EMPTY ({error}) -> {where}")
         elif error:
             kept = f"\n  executed notebook kept: {_show(notebook_path)}" if notebook_path else ""
-            print(f"{plan.name}: FAILED after {seconds:.1f} s: {error}{kept}")
+            say(f"{plan.name}: FAILED after {seconds:.1f} s: {error}{kept}")
         else:
-            print(f"{plan.name}: ok in {seconds:.1f} s -> {where}")
+            say(f"{plan.name}: ok in {seconds:.1f} s -> {where}")
     return ReportResult(
         name=plan.name,
         status=status,
@@ -712,26 +714,30 @@ def run_reports(
     run_name = check_run_name(name) if name is not None else run_name_for(first.corpus_path)
     for plan in plans:
         _place(plan, run_name)
-    run = start_run(
-        root,
-        run_name,
-        date,
-        corpus=first.corpus_path,
-        corpus_fingerprint=first.corpus_fingerprint,
-        parameters=first.parameters,
-        briefing=briefing,
-        force=force,
-        quiet=quiet,
-    )
+    from analysis._runlog import running_as
+
     results = []
-    for plan in plans:
-        plan.section_html = run.section_html
-        results.append(_execute(plan, force=force, progress=progress, timeout=timeout, quiet=quiet))
-        index = rebuild_index(root)  # after each report, so a long schedule shows progress
-    finish_run(run, results)
-    index = rebuild_index(root)
-    if not quiet:
-        print(f"index: {_show(index)}")
+    with running_as(run_name):
+        run = start_run(
+            root,
+            run_name,
+            date,
+            corpus=first.corpus_path,
+            corpus_fingerprint=first.corpus_fingerprint,
+            parameters=first.parameters,
+            briefing=briefing,
+            force=force,
+            quiet=quiet,
+        )
+        for plan in plans:
+            plan.section_html = run.section_html
+            results.append(
+                _execute(plan, force=force, progress=progress, timeout=timeout, quiet=quiet)
+            )
+            index = rebuild_index(root)  # after each report, so a long schedule shows progress
+        finish_run(run, results)
+        index = rebuild_index(root)
+        say(f"index: {_show(index)}", quiet=quiet)
     return results
 
 

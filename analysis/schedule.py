@@ -17,7 +17,10 @@ A schedule file::
 
 Keys: ``name`` (the run name: outputs go to ``<output_root>/<name>/<date>/``; default the
 file's name without extension), ``output_root`` (str), ``notebooks_dir`` (str), ``defaults`` (mapping),
-``reports`` (non-empty list of mappings with ``name`` and optional ``title``,
+``columns`` (mapping of field to table column, e.g. ``{category: section}``; given to every
+report as the ``columns`` parameter), ``on_failure`` (a shell command run with the run's
+summary on stdin when a report failed or the run was empty, e.g. a mail or webhook
+command), ``reports`` (non-empty list of mappings with ``name`` and optional ``title``,
 ``parameters``; a bare report name is accepted too).
 """
 
@@ -33,12 +36,20 @@ from typing import Any
 
 from analysis._report_params import validate_parameters
 from analysis._report_runs import check_run_name, run_name_for
-from analysis.errors import ReportError
+from analysis.errors import NewsdeskError, ReportError
 from analysis.reports import ReportResult, report_parameters, run_reports
 
 __all__ = ["Schedule", "ScheduledReport", "load_schedule", "run_schedule"]
 
-_TOP_KEYS = ("name", "output_root", "notebooks_dir", "defaults", "reports")
+_TOP_KEYS = (
+    "name",
+    "output_root",
+    "notebooks_dir",
+    "defaults",
+    "columns",
+    "on_failure",
+    "reports",
+)
 _ENTRY_KEYS = ("name", "title", "parameters")
 
 
@@ -61,6 +72,7 @@ class Schedule:
     output_root: Path | None = None
     notebooks_dir: Path | None = None
     name: str | None = None
+    on_failure: str | None = None
 
 
 def _fail(path: Path, where: str, message: str) -> ReportError:
@@ -160,11 +172,24 @@ def load_schedule(path: str | os.PathLike[str]) -> Schedule:
             check_run_name(name)
         except ReportError as exc:
             raise _fail(file, "name", str(exc)) from None
+    defaults = _mapping(file, "defaults", data.get("defaults"))
+    columns = _mapping(file, "columns", data.get("columns"))
+    if columns:
+        from analysis.metadata import parse_column_mapping
+
+        try:
+            defaults["columns"] = parse_column_mapping(f"{k}={v or ''}" for k, v in columns.items())
+        except NewsdeskError as exc:
+            raise _fail(file, "columns", str(exc)) from None
+    on_failure = data.get("on_failure")
+    if on_failure is not None and (not isinstance(on_failure, str) or not on_failure.strip()):
+        raise _fail(file, "on_failure", f"expected a shell command (string), got {on_failure!r}")
     return Schedule(
         path=file,
         name=name,
         reports=tuple(reports),
-        defaults=_mapping(file, "defaults", data.get("defaults")),
+        on_failure=on_failure,
+        defaults=defaults,
         output_root=_folder(file, "output_root", data.get("output_root")),
         notebooks_dir=_folder(file, "notebooks_dir", data.get("notebooks_dir")),
     )
@@ -213,22 +238,31 @@ def run_schedule(
         if output_root is not None
         else schedule.output_root or (schedule.path.parent / "reports")
     )
+    from analysis._runlog import running_as
+
+    run_name = name or schedule.name or run_name_for(schedule.path.with_suffix(""))
     try:
-        return run_reports(
-            [r.name for r in schedule.reports],
-            parameters=schedule.defaults,
-            per_report={r.name: r.parameters for r in schedule.reports},
-            titles={r.name: r.title for r in schedule.reports if r.title},
-            output_root=root,
-            run_date=run_date,
-            force=force,
-            progress=progress,
-            timeout=timeout,
-            notebooks_dir=folder,
-            base_dir=schedule.path.parent,
-            quiet=quiet,
-            name=name or schedule.name or run_name_for(schedule.path.with_suffix("")),
-            briefing=briefing,
-        )
+        with running_as(run_name):
+            results = run_reports(
+                [r.name for r in schedule.reports],
+                parameters=schedule.defaults,
+                per_report={r.name: r.parameters for r in schedule.reports},
+                titles={r.name: r.title for r in schedule.reports if r.title},
+                output_root=root,
+                run_date=run_date,
+                force=force,
+                progress=progress,
+                timeout=timeout,
+                notebooks_dir=folder,
+                base_dir=schedule.path.parent,
+                quiet=quiet,
+                name=run_name,
+                briefing=briefing,
+            )
     except ReportError as exc:
         raise ReportError(f"{schedule.path}: {exc}") from None
+    if schedule.on_failure:
+        from analysis._notify import notify_failure
+
+        notify_failure(schedule.on_failure, results, schedule=schedule.path, quiet=quiet)
+    return results

@@ -33,10 +33,18 @@ end: Optional[str] = None  # last day included, YYYY-MM-DD (valid: date)
 window: Optional[str] = None  # e.g. "7d", "4w", "1m", "1q", counted back from end (valid: window)
 sources: Optional[list] = None  # keep only these sources, e.g. ["Harbour Gazette"]
 categories: Optional[list] = None  # keep only these categories, e.g. ["business"]
+columns: Optional[dict] = None  # table columns for fields, e.g. {"category": "section"}
+url_section: Optional[str] = None  # fill this column from URL paths, e.g. "section"
 """
 
 LOAD = """\
-raw = load_corpus(resolve_notebook_path(corpus), quiet=True, progress=False)
+# load_corpus through the corpus snapshot: the reports of a run load the corpus once, and
+# a later run reads only new or changed files (the same frame and load report).
+raw = load_corpus_cached(
+    resolve_notebook_path(corpus), cache_dir=cache_dir, columns=columns, quiet=True
+)
+if url_section:  # e.g. /news/world-europe-60638042 -> "world-europe"
+    raw = with_url_sections(raw, into=url_section)
 {checks}docs = filter_corpus(
     raw,
     start=start,
@@ -90,7 +98,10 @@ TERM_PARAMS = [
     "window",
     "sources",
     "categories",
+    "columns",
+    "url_section",
     "query",
+    "kwic",
     "top",
     "ngram_max",
     "min_count",
@@ -123,7 +134,8 @@ import pandas as pd
 warnings.filterwarnings("ignore", message="IProgress not found")  # tqdm without ipywidgets
 
 from analysis import plots
-from analysis.corpus import load_corpus, load_report
+from analysis._snapshot import load_corpus_cached
+from analysis.corpus import load_report
 from analysis.display import (
     report_footer,
     report_header,
@@ -143,8 +155,11 @@ from analysis.filters import (
     resolve_notebook_path,
 )
 from analysis.keyness import distinctive_terms
+from analysis.metadata import with_url_sections
 from analysis.report_status import check_selection, show_run_status
-from analysis.terms import collocations, kwic, term_frequencies, term_trends
+from analysis.terms import collocations, term_frequencies, term_trends
+from analysis.terms import kwic as keyword_in_context
+from analysis.timespan import chart_span
 
 started = pd.Timestamp.now(tz="UTC")
 """
@@ -152,10 +167,10 @@ started = pd.Timestamp.now(tz="UTC")
             _code(
                 COMMON_PARAMETERS
                 + """\
-# query: in this report it does NOT filter the articles; its uses are shown in context.
-query: Optional[str] = None  # word or phrase shown in context (keyword in context)
+query: Optional[str] = None  # keep only articles containing this word or phrase
+kwic: Optional[str] = None  # word or phrase shown in context (does not filter); None: query
 top: int = 20  # rows per table and bars per chart (valid: min 1)
-cache_dir: Optional[str] = None  # annotation cache folder (not used by this report)
+cache_dir: Optional[str] = None  # cache folder (corpus snapshots go beside it); None: default
 ngram_max: int = 2  # longest phrase counted, in words (valid: 1..6)
 min_count: int = 2  # ignore words and phrases used fewer times than this (valid: min 1)
 trend_terms: Optional[list] = None  # words charted over time; None: the 5 most frequent
@@ -164,7 +179,7 @@ stopwords: str = "news"  # "news": English + said, mr... (valid: one of news, en
                 tags=["parameters"],
             ),
             _code(
-                LOAD.format(query="None", checks="")
+                LOAD.format(query="query", checks="")
                 + f"""\
 show(
     report_header(
@@ -316,8 +331,11 @@ with report_section(docs):
     if not terms:
         show_message("No terms to chart: set trend_terms or lower min_count.")
     else:
-        freq = period_freq(docs)
-        trends = term_trends(docs, terms, freq=freq, stopwords=stopwords, progress=False)
+        timed, span = chart_span(docs)  # stray dates at the ends are left out, and said so
+        if span.message():
+            show_message(span.message())
+        freq = period_freq(timed)
+        trends = term_trends(timed, terms, freq=freq, stopwords=stopwords, progress=False)
         fig, alt = plots.line_chart(
             trends,
             x="period",
@@ -332,23 +350,25 @@ with report_section(docs):
             _md("""
 ## Keyword in context
 
-Every use of the `query` parameter's word or phrase, with the words around it.
+Every use of the `kwic` parameter's word or phrase (or else `query`'s), with the words
+around it. `kwic` does not filter the articles; `query` does, in every report.
 """),
             _code("""
 with report_section(docs):
     require_documents(docs)
-    if not query:
-        show_message('Set the query parameter (e.g. -p query "interest rates") to see a word in context.')
+    in_context = kwic or query
+    if not in_context:
+        show_message('Set the kwic parameter (e.g. -p kwic "interest rates") to see a word in context.')
     else:
-        hits = kwic(docs, query, window=10)
+        hits = keyword_in_context(docs, in_context, window=10)
         if hits.empty:
-            show_message(f"No use of {query!r} in the selected documents.")
+            show_message(f"No use of {in_context!r} in the selected documents.")
         else:
             show_kwic(
                 hits,
                 extra=["title", "source", "published"],
                 max_rows=max(top, 30),
-                caption=f"{query!r}: {len(hits)} uses in {hits.attrs.get('n_docs_with_hits', '?')} articles",
+                caption=f"{in_context!r}: {len(hits)} uses in {hits.attrs.get('n_docs_with_hits', '?')} articles",
             )
 """),
             _code(FOOTER),
@@ -365,6 +385,8 @@ ENTITY_PARAMS = [
     "window",
     "sources",
     "categories",
+    "columns",
+    "url_section",
     "query",
     "top",
     "entity_types",
@@ -405,8 +427,9 @@ import pandas as pd
 warnings.filterwarnings("ignore", message="IProgress not found")  # tqdm without ipywidgets
 
 from analysis import plots
+from analysis._snapshot import load_corpus_cached
 from analysis.annotate import annotate
-from analysis.corpus import load_corpus, load_report
+from analysis.corpus import load_report
 from analysis.display import (
     file_link_html,
     report_footer,
@@ -419,8 +442,10 @@ from analysis.display import (
 )
 from analysis.entities import entity_cooccurrence, entity_trends, top_entities
 from analysis.filters import filter_corpus, period_freq, resolve_notebook_path
+from analysis.metadata import with_url_sections
 from analysis.network import cooccurrence_graph, export_graph
 from analysis.report_status import check_selection, show_run_status
+from analysis.timespan import chart_span
 
 started = pd.Timestamp.now(tz="UTC")
 """
@@ -563,8 +588,11 @@ with report_section(docs):
 """),
             _code("""
 with report_section(docs):
-    freq = period_freq(docs)
-    trends = entity_trends(docs, freq=freq, top=min(top, 8), types=entity_types, annotations=ann, progress=False)
+    timed, span = chart_span(docs)  # stray dates at the ends are left out, and said so
+    if span.message():
+        show_message(span.message())
+    freq = period_freq(timed)
+    trends = entity_trends(timed, freq=freq, top=min(top, 8), types=entity_types, annotations=ann, progress=False)
     fig, alt = plots.line_chart(
         trends,
         x="period",
@@ -590,6 +618,8 @@ SENTIMENT_PARAMS = [
     "window",
     "sources",
     "categories",
+    "columns",
+    "url_section",
     "query",
     "top",
     "by",
@@ -626,8 +656,9 @@ import pandas as pd
 warnings.filterwarnings("ignore", message="IProgress not found")  # tqdm without ipywidgets
 
 from analysis import plots
+from analysis._snapshot import load_corpus_cached
 from analysis.annotate import annotate
-from analysis.corpus import load_corpus, load_report
+from analysis.corpus import load_report
 from analysis.display import (
     report_footer,
     report_header,
@@ -639,6 +670,7 @@ from analysis.display import (
     show_table,
 )
 from analysis.filters import check_column, filter_corpus, grouping_column, resolve_notebook_path
+from analysis.metadata import with_url_sections
 from analysis.report_status import check_selection, show_run_status
 from analysis.sentiment import (
     document_rule_note,
@@ -649,6 +681,7 @@ from analysis.sentiment import (
     sentiment_by_group,
     sentiment_over_time,
 )
+from analysis.timespan import chart_span
 
 started = pd.Timestamp.now(tz="UTC")
 """
@@ -734,7 +767,10 @@ with report_section(docs):
 """),
             _code("""
 with report_section(docs):
-    over_time = sentiment_over_time(docs, freq=freq, annotations=ann, progress=False)
+    timed, span = chart_span(docs)  # stray dates at the ends are left out, and said so
+    if span.message():
+        show_message(span.message())
+    over_time = sentiment_over_time(timed, freq=freq, annotations=ann, progress=False)
     fig, alt = plots.band_chart(
         over_time,
         title=f"Mean article sentiment per {freq}",

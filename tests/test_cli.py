@@ -344,3 +344,22 @@ def test_file_system_failure_is_one_line_naming_the_path(tmp_path, capsys):
     assert cli.main(["index", "-o", str(root)]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and str(root) in err and "Not a directory" in err
+
+
+def test_columns_option_and_list_note(monkeypatch, tmp_path, capsys):
+    seen = {}
+
+    def fake_run_reports(names, **kwargs):
+        seen.update(kwargs, names=names)
+        return []
+
+    monkeypatch.setattr("analysis.reports.run_reports", fake_run_reports)
+    argv = ["report", "tiny", "--notebooks-dir", str(FIXTURES), "-o", str(tmp_path)]
+    argv += ["--columns", "category=section", "--columns", "text=body,url="]
+    assert cli.main(argv) == 0
+    assert seen["parameters"]["columns"] == {"category": "section", "text": "body", "url": None}
+    assert cli.main([*argv[:6], "--columns", "section"]) == 2
+    assert "expected FIELD=COLUMN" in capsys.readouterr().err
+    assert cli.main(["list", "--notebooks-dir", str(FIXTURES)]) == 0
+    out = capsys.readouterr().out
+    assert "query keeps only the articles containing it" in out and "kwic" in out

@@ -24,12 +24,15 @@ COMMON = {
     "window": ("Optional[str]", "None"),
     "sources": ("Optional[list]", "None"),
     "categories": ("Optional[list]", "None"),
+    "columns": ("Optional[dict]", "None"),
+    "url_section": ("Optional[str]", "None"),
     "query": ("Optional[str]", "None"),
     "top": ("int", "20"),
     "cache_dir": ("Optional[str]", "None"),
 }
 SPECIFIC = {
     "term_frequency": {
+        "kwic": ("Optional[str]", "None"),
         "ngram_max": ("int", "2"),
         "min_count": ("int", "2"),
         "trend_terms": ("Optional[list]", "None"),
