@@ -302,10 +302,10 @@ def sentiment_shifts(
 ) -> pd.DataFrame:
     """Groups and entities whose mean sentiment moved between baseline and new documents.
 
-    Groups: the mean of document scores (mean sentence compound of each document, as in
-    :func:`analysis.sentiment.document_sentiment`), groups with ``min_docs`` documents on
-    each side. Entities: the mean compound of the sentences mentioning them,
-    ``min_sentences`` on each side. Intervals: :func:`welch_interval` at the
+    Groups: the mean of document scores (:func:`analysis.sentiment.document_sentiment`,
+    its ``auto`` rule and masked names, as the sentiment report), groups with ``min_docs``
+    documents on each side. Entities: the mean masked compound of the sentences mentioning
+    them (the name itself does not count), ``min_sentences`` on each side. Intervals: :func:`welch_interval` at the
     Bonferroni-adjusted level for the number of groups (entities) tested.
 
     Returns:
@@ -323,14 +323,20 @@ def sentiment_shifts(
         raise AnalysisInputError(f"sentiment_shifts(): by={by!r} is not a corpus column")
     new_ids = set(corpus.loc[mask, "doc_id"])
     sents = annotations.sentences[annotations.sentences["doc_id"].isin(set(corpus["doc_id"]))]
-    docs = sents.groupby("doc_id")["compound"].mean().rename("value").reset_index()
+    from analysis.sentiment import document_sentiment
+
+    score = "compound_masked" if "compound_masked" in sents.columns else "compound"
+    scored = document_sentiment(
+        corpus.drop_duplicates("doc_id"), annotations=annotations, progress=False
+    )
+    docs = scored[["doc_id", "compound"]].dropna().rename(columns={"compound": "value"})
     groups = corpus.drop_duplicates("doc_id").set_index("doc_id")[by]
     docs["key"] = docs["doc_id"].map(groups).astype(str)
     docs["is_new"] = docs["doc_id"].isin(new_ids)
     rows = _shift_rows(docs, "group", confidence, min_docs)
     ments = _entity_mentions(corpus, annotations).drop_duplicates(["doc_id", "sent_id", "name"])
-    ent = ments.merge(sents[["doc_id", "sent_id", "compound"]], on=["doc_id", "sent_id"])
-    ent = ent.rename(columns={"name": "key", "compound": "value"})
+    ent = ments.merge(sents[["doc_id", "sent_id", score]], on=["doc_id", "sent_id"])
+    ent = ent.rename(columns={"name": "key", score: "value"})
     ent["is_new"] = ent["doc_id"].isin(new_ids)
     rows += _shift_rows(ent[["key", "is_new", "value"]], "entity", confidence, min_sentences)
     out = pd.DataFrame(rows, columns=cols)

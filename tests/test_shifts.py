@@ -58,7 +58,7 @@ def _corpus_and_annotations(n_base=60, n_new=20):
         # North gets far more negative in new documents; South stays the same
         compound = -0.6 + 0.01 * (i % 4) if (new and i % 2) else 0.2 + 0.01 * (i % 3)
         sents.append((doc_id, 0, 0, 40, f"Sentence {i} about " + ", ".join(n for n, _ in names),
-                      0.1, 0.8, 0.1, compound))  # fmt: skip
+                      0.1, 0.8, 0.1, compound, compound))  # fmt: skip
         for k, (name, label) in enumerate(names):
             ents.append((doc_id, 0, k, k + 1, name, label, name))
     ann = Annotations(
