@@ -72,6 +72,8 @@ _TITLE_BEFORE = re.compile(rf"(?<![\w-])({_TITLES})\.?\s+$")
 _THE = re.compile(r"^the\s+(?=\S)", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"(?<=\w)['\u2019][sS]$|(?<=[sS])['\u2019]$")
 _EDGE = ' \t\r\n\u00a0"\u201c\u201d'
+_DASH_LEAD = re.compile(r"^[-\u2013\u2014\u2022*|]+\s+")  # "- Blair" in "poll issue - Blair"
+_DASH_TRAIL = re.compile(r"\s+[-\u2013\u2014\u2022*|]+$")
 _WORD_BEFORE = re.compile(r"([\w'\u2019.-]+)\s*$")
 _WORD_AFTER = re.compile(r"^\s*([\w-]+)")
 
@@ -97,6 +99,9 @@ def _trim(text: str, start: int, label: str = "PERSON") -> tuple[int, int, str |
         lead = len(t) - len(t.lstrip(_EDGE))
         t, s = t[lead:], s + lead
         t = t.rstrip(_EDGE)
+        if m := _DASH_LEAD.match(t):
+            t, s = t[m.end() :], s + m.end()
+        t = _DASH_TRAIL.sub("", t)
         titles = _TITLE_IN if label == "PERSON" else _TITLE_IN_ANY
         for pattern in (_THE, titles):
             m = pattern.match(t)

@@ -89,6 +89,15 @@ def test_span_over_a_line_break_keeps_its_first_line():
     assert (layer["start"].iloc[0], layer["end"].iloc[0]) == (0, 7)
 
 
+def test_spans_lose_a_dash_or_bullet_at_their_edges_not_inside():
+    body = "Abortion not a poll issue - Blair. Robert Kilroy-Silk spoke. Harbour fund — ."
+    _, ann = _doc(
+        body,
+        [("- Blair", "PERSON"), ("Robert Kilroy-Silk", "PERSON"), ("Harbour fund —", "ORG")],
+    )
+    assert _layer(ann)["text"].tolist() == ["Blair", "Robert Kilroy-Silk", "Harbour fund"]
+
+
 # --------------------------------------------------------------------------- rule 5: labels
 def test_one_label_per_name_within_a_document_by_majority():
     body = "Acme rose. Acme fell. Acme paid. Acme won."
