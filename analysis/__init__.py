@@ -29,6 +29,7 @@ from analysis.errors import (
     CacheError,
     CorpusError,
     NewsdeskError,
+    NoDatesError,
     ReportError,
 )
 from analysis.filters import filter_corpus
@@ -66,6 +67,7 @@ __all__ = [
     "CorpusError",
     "LoadReport",
     "NewsdeskError",
+    "NoDatesError",
     "ReportError",
     "ReportResult",
     "__version__",

@@ -356,7 +356,7 @@ def report_section(corpus: pd.DataFrame | None = None) -> Iterator[None]:
         >>> with report_section(docs):
         ...     show_table(term_frequencies(docs, top=20))
     """
-    from analysis.errors import NewsdeskError
+    from analysis.errors import NewsdeskError, NoDatesError
     from analysis.report_status import record_section
 
     empty = corpus is not None and len(corpus) == 0
@@ -364,6 +364,12 @@ def report_section(corpus: pd.DataFrame | None = None) -> Iterator[None]:
         show_message("Nothing to show: no documents match the selected filters.")
     try:
         yield
+    except NoDatesError as exc:  # a normal state of a corpus, not a fault: said plainly
+        if not empty:
+            reason = str(exc).split("(): ", 1)[-1]
+            show_message(f"Not shown: the selected documents have no publication dates ({reason}).")
+            record_section("not_computed", str(exc))
+            return
     except NewsdeskError as exc:
         if not empty:
             show_message(f"This section could not be computed: {exc}", kind="warning")

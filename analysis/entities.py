@@ -29,7 +29,7 @@ from analysis._validate import (
     require_positive_int,
 )
 from analysis.annotations import Annotations
-from analysis.errors import AnalysisInputError
+from analysis.errors import AnalysisInputError, NoDatesError
 
 __all__ = [
     "DEFAULT_TYPES",
@@ -573,7 +573,7 @@ def entity_trends(
     _check_corpus(corpus, func=func)
     published = pd.to_datetime(corpus["published"], utc=True, errors="coerce")
     if published.isna().all():
-        raise AnalysisInputError(
+        raise NoDatesError(
             f"{func}(): corpus column 'published' has no dates; trends need publication dates"
         )
     dated = corpus[published.notna().to_numpy()]

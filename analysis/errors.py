@@ -7,6 +7,7 @@ __all__ = [
     "CacheError",
     "CorpusError",
     "NewsdeskError",
+    "NoDatesError",
     "ReportError",
 ]
 
@@ -21,6 +22,10 @@ class CorpusError(NewsdeskError):
 
 class AnalysisInputError(NewsdeskError, ValueError):
     """A DataFrame or option given to an analysis function is not usable."""
+
+
+class NoDatesError(AnalysisInputError):
+    """A time-based analysis was asked of documents without publication dates."""
 
 
 class CacheError(NewsdeskError):

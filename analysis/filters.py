@@ -26,7 +26,7 @@ from typing import Any
 import pandas as pd
 
 from analysis._validate import document_text, require_columns
-from analysis.errors import AnalysisInputError
+from analysis.errors import AnalysisInputError, NoDatesError
 
 __all__ = [
     "DateRange",
@@ -453,7 +453,7 @@ def comparison_periods(
     if not date_range.bounded:
         require_columns(corpus, ["published"], func="comparison_periods")
         if _published(corpus).isna().all():
-            raise AnalysisInputError(
+            raise NoDatesError(
                 "comparison_periods(): no document has a publication date ('published'); "
                 "comparing periods needs dates, or give both start and end"
             )

@@ -68,7 +68,7 @@ from analysis.entities import (
     _period_range,
     _period_start,
 )
-from analysis.errors import AnalysisInputError
+from analysis.errors import AnalysisInputError, NoDatesError
 
 __all__ = [
     "DOCUMENT_RULES",
@@ -334,7 +334,7 @@ def sentiment_over_time(
     require_columns(corpus, ["published"], func=func)
     published = pd.to_datetime(corpus["published"], utc=True, errors="coerce")
     if published.isna().all():
-        raise AnalysisInputError(
+        raise NoDatesError(
             f"{func}(): corpus column 'published' has no dates; a time series needs them"
         )
     dated = corpus[published.notna().to_numpy()]

@@ -48,7 +48,7 @@ from analysis._validate import (
     require_nonempty,
     require_positive_int,
 )
-from analysis.errors import AnalysisInputError
+from analysis.errors import AnalysisInputError, NoDatesError
 
 __all__ = [
     "CONTRACTIONS",
@@ -434,7 +434,7 @@ def term_trends(
     dated = dates.notna().to_numpy()
     n_missing = int((~dated).sum())
     if n_missing == len(corpus):
-        raise AnalysisInputError(
+        raise NoDatesError(
             f"{func}(): no document has a date in column {date_column!r}; nothing to plot"
         )
     if n_missing:

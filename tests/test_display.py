@@ -262,6 +262,16 @@ def test_report_section_turns_newsdesk_errors_into_messages(monkeypatch):
     assert len(shown) == 1
     assert "could not be computed" in shown[0]
     _assert_no_injection(shown[0])
+    # an undated corpus is said plainly (not a fault), and escaped like any message
+    shown.clear()
+    from analysis.errors import NoDatesError
+
+    with report_section(pd.DataFrame({"a": [1]})):
+        raise NoDatesError(f"term_trends(): no document has a date in column {SCRIPT!r}")
+    assert len(shown) == 1 and "could not be computed" not in shown[0]
+    assert "Not shown: the selected documents have no publication dates" in shown[0]
+    assert "term_trends()" not in shown[0]
+    _assert_no_injection(shown[0])
     # an empty selection: one "nothing to show" note, the analysis error is not repeated
     shown.clear()
     with report_section(pd.DataFrame({"a": []})):
