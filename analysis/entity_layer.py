@@ -25,7 +25,8 @@ spaCy gave them) and the sentence texts, one document at a time:
    (``origin="repeat"``).
 5. **One label per name**: every mention of a name in a document takes the label of the
    majority of its mentions (ties: the label of a mention that spells the name out, then
-   the first mention's).
+   the first mention's). A country's name ("Sri Lanka" tagged PERSON in a headline) is a GPE,
+   unless it is also a person's name ("Jordan", "Georgia").
 
 The layer is :attr:`analysis.Annotations.document_entities`; the entity reports read it.
 Demonyms ("Russian", "Americans") are handled in :mod:`analysis.nationalities`.
@@ -98,7 +99,7 @@ def _trim(text: str, start: int, label: str = "PERSON") -> tuple[int, int, str |
         previous = t
         lead = len(t) - len(t.lstrip(_EDGE))
         t, s = t[lead:], s + lead
-        t = t.rstrip(_EDGE)
+        t = t.rstrip(_EDGE + ":;,")  # "Commonwealth Games:" in a headline
         if m := _DASH_LEAD.match(t):
             t, s = t[m.end() :], s + m.end()
         t = _DASH_TRAIL.sub("", t)
@@ -363,8 +364,26 @@ class _Doc:
             best = [lab for lab, n in top if n == top[0][1]]
             pref = [spelled.get(name), first.get(name)]
             chosen[name] = next((p for p in pref if p in best), sorted(best)[0])
+        countries = _countries()
+        for name, label in chosen.items():
+            if label in _NOT_A_COUNTRY_LABEL and name in countries:
+                chosen[name] = "GPE"  # "Sri Lanka" tagged PERSON in a headline
         for r in self.m:
             r["label"] = chosen.get(r["name"], r["label"])
+
+
+#: Labels a country's name never has: a known country (``data/demonyms.csv``) with one of
+#: these is relabelled GPE, unless the name is also a person's name.
+_NOT_A_COUNTRY_LABEL = frozenset({"PERSON", "ORG", "FAC", "LOC"})
+_ALSO_PEOPLE = frozenset({"Jordan", "Georgia", "Chad", "Israel", "India", "Jamaica", "Kenya"})
+
+
+@lru_cache(maxsize=1)
+def _countries() -> frozenset[str]:
+    from analysis.nationalities import demonyms
+
+    names = _first_names()
+    return frozenset(c for c in demonyms().values() if c not in names and c not in _ALSO_PEOPLE)
 
 
 def _layer_for_doc(

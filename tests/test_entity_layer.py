@@ -98,6 +98,21 @@ def test_spans_lose_a_dash_or_bullet_at_their_edges_not_inside():
     assert _layer(ann)["text"].tolist() == ["Blair", "Robert Kilroy-Silk", "Harbour fund"]
 
 
+def test_a_country_tagged_as_a_person_is_a_place_but_jordan_stays_a_person():
+    body = "Sri Lanka beat England. Jordan scored twice. Sri Lanka won. Ana Ruiz spoke."
+    _, ann = _doc(
+        body,
+        [
+            ("Sri Lanka", "PERSON"),
+            ("Jordan", "PERSON"),
+            ("Sri Lanka", "ORG"),
+            ("Ana Ruiz", "PERSON"),
+        ],
+    )
+    labels = dict(zip(_layer(ann)["text"], _layer(ann)["label"], strict=False))
+    assert labels == {"Sri Lanka": "GPE", "Jordan": "PERSON", "Ana Ruiz": "PERSON"}
+
+
 # --------------------------------------------------------------------------- rule 5: labels
 def test_one_label_per_name_within_a_document_by_majority():
     body = "Acme rose. Acme fell. Acme paid. Acme won."
