@@ -417,18 +417,7 @@ def _expansion(
     return offsets[doc_codes][doc_of_row] + within, doc_of_row
 
 
-_SENT_RAW = [
-    "code",
-    "sent_id",
-    "start",
-    "end",
-    "text",
-    "neg",
-    "neu",
-    "pos",
-    "compound",
-    "compound_masked",
-]
+_SENT_RAW = ["code", *SENTENCE_COLUMNS[1:]]  # as stored: the text key, not the doc_id
 _ENT_RAW = ["code", "sent_id", "start", "end", "text", "label"]
 
 

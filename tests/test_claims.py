@@ -48,7 +48,8 @@ def test_first_run_claims_everything_missing(tmp_path):
     assert list(store.folder.glob("claim-*.json")) == []  # released
 
 
-def test_second_run_waits_and_annotates_nothing_the_first_one_claimed(tmp_path, monkeypatch):
+def _claimed_with_a_waiter(tmp_path, monkeypatch):
+    """A first run holding claims on four texts, and a second run (a thread) waiting."""
     first = AnnotationStore(tmp_path, meta=META)
     keys = ["a", "b", "c", "d"]
     rounds = claim_rounds(first, keys)
@@ -56,6 +57,11 @@ def test_second_run_waits_and_annotates_nothing_the_first_one_claimed(tmp_path, 
     waiting = threading.Event()
     thread, got = _in_thread(monkeypatch, AnnotationStore(tmp_path, meta=META), keys, waiting)
     assert waiting.wait(timeout=60)
+    return first, keys, rounds, thread, got
+
+
+def test_second_run_waits_and_annotates_nothing_the_first_one_claimed(tmp_path, monkeypatch):
+    first, keys, rounds, thread, got = _claimed_with_a_waiter(tmp_path, monkeypatch)
     first.write(pa.concat_tables([_rows(k) for k in keys]))
     rounds.close()
     thread.join(timeout=60)
@@ -64,13 +70,7 @@ def test_second_run_waits_and_annotates_nothing_the_first_one_claimed(tmp_path, 
 
 
 def test_texts_an_interrupted_run_left_are_annotated_by_the_waiting_one(tmp_path, monkeypatch):
-    first = AnnotationStore(tmp_path, meta=META)
-    keys = ["a", "b", "c", "d"]
-    rounds = claim_rounds(first, keys)
-    assert next(rounds) == keys
-    waiting = threading.Event()
-    thread, got = _in_thread(monkeypatch, AnnotationStore(tmp_path, meta=META), keys, waiting)
-    assert waiting.wait(timeout=60)
+    first, _keys, rounds, thread, got = _claimed_with_a_waiter(tmp_path, monkeypatch)
     first.write(pa.concat_tables([_rows("a"), _rows("b")]))  # then Ctrl-C
     rounds.close()
     thread.join(timeout=60)
