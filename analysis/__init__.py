@@ -13,17 +13,33 @@ Example:
 
 from __future__ import annotations
 
-from analysis._dask import read_corpus_dask, term_frequencies_dask
-from analysis.annotate import annotate
-from analysis.annotations import Annotations
-from analysis.corpus import LoadReport, load_corpus, load_report
-from analysis.entities import (
+from analysis.analyses.entities import (
     DEFAULT_TYPES,
     entity_cooccurrence,
     entity_mentions,
     entity_trends,
     top_entities,
 )
+from analysis.analyses.filters import filter_corpus
+from analysis.analyses.keyness import distinctive_terms, keyness, tfidf_by_group
+from analysis.analyses.network import cooccurrence_graph, export_graph
+from analysis.analyses.sentiment import (
+    document_sentiment,
+    entity_sentiment,
+    extreme_sentences,
+    sentence_sentiment,
+    sentiment_by_group,
+    sentiment_over_time,
+)
+from analysis.analyses.terms import (
+    TOKEN_PATTERN,
+    collocations,
+    kwic,
+    term_frequencies,
+    term_trends,
+    tokenize,
+)
+from analysis.corpus.load import LoadReport, load_corpus, load_report
 from analysis.errors import (
     AnalysisInputError,
     CacheError,
@@ -32,29 +48,13 @@ from analysis.errors import (
     NoDatesError,
     ReportError,
 )
-from analysis.filters import filter_corpus
-from analysis.keyness import distinctive_terms, keyness, tfidf_by_group
-from analysis.models import load_model
-from analysis.network import cooccurrence_graph, export_graph
-from analysis.normalize import load_aliases, normalize_entities
-from analysis.reports import ReportResult, run_report, run_reports
-from analysis.schedule import run_schedule
-from analysis.sentiment import (
-    document_sentiment,
-    entity_sentiment,
-    extreme_sentences,
-    sentence_sentiment,
-    sentiment_by_group,
-    sentiment_over_time,
-)
-from analysis.terms import (
-    TOKEN_PATTERN,
-    collocations,
-    kwic,
-    term_frequencies,
-    term_trends,
-    tokenize,
-)
+from analysis.nlp._dask import read_corpus_dask, term_frequencies_dask
+from analysis.nlp.annotations import Annotations
+from analysis.nlp.annotator import annotate
+from analysis.nlp.models import load_model
+from analysis.nlp.normalize import load_aliases, normalize_entities
+from analysis.reports.runner import ReportResult, run_report, run_reports
+from analysis.reports.schedule import run_schedule
 
 __version__ = "0.1.0"
 

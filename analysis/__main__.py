@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from analysis.cli import main
+from analysis.reports.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -60,7 +60,7 @@ def _crossing(ents: list[tuple[str, str]]) -> bool:
 def boundaries(bbc: Path, rss: Path) -> None:
     from analysis import annotate, load_corpus
     from analysis._validate import document_text
-    from analysis.models import load_model
+    from analysis.nlp.models import load_model
 
     nlp = load_model()
     for path in (rss, bbc):
@@ -88,8 +88,8 @@ def _document_rules(sdist: Path, nlp) -> None:
     from scipy.stats import pearsonr
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-    from analysis.annotate import annotate_texts
-    from analysis.sentiment import _score_documents
+    from analysis.analyses.sentiment import _score_documents
+    from analysis.nlp.annotator import annotate_texts
 
     vader = SentimentIntensityAnalyzer()
     print("Pearson r with the human mean rating (document = one rated text)")
@@ -113,7 +113,7 @@ def _document_rules(sdist: Path, nlp) -> None:
 
 def _bbc_masking(bbc: Path) -> None:
     from analysis import annotate, load_corpus
-    from analysis.sentiment import _label
+    from analysis.analyses.sentiment import _label
 
     corpus = load_corpus(bbc, quiet=True, progress=False)
     corpus = corpus[~corpus["is_duplicate"]].reset_index(drop=True)
@@ -146,7 +146,7 @@ def main(argv: list[str] | None = None) -> None:
         return
     if args.vader_sdist is None or not args.vader_sdist.is_file():
         parser.error(f"--vader-sdist={args.vader_sdist} is not a file (see the usage above)")
-    from analysis.models import load_model
+    from analysis.nlp.models import load_model
 
     _document_rules(args.vader_sdist, load_model())
     if args.what == "masking" and args.bbc.is_dir():

@@ -140,7 +140,7 @@ def _entity_match(ann: Any, corpus: Any, reference: list[list[tuple]]) -> tuple[
 
 def _child(bbc_dir: Path, scale: int, cache: Path, out: Path, limit: int | None) -> None:
     """Subprocess body of the 10x run: annotate cold, write the timing."""
-    from analysis.annotate import annotate
+    from analysis.nlp.annotator import annotate
 
     corpus = read_bbc(bbc_dir, scale=scale, limit=limit)
     t0 = time.perf_counter()
@@ -204,10 +204,10 @@ def _run_child(bbc_dir: Path, scale: int, tmp: Path, limit: int | None) -> dict[
 
 def run(bbc_dir: Path, *, scale10: bool = True, limit: int | None = None) -> list[dict]:
     """All annotation benchmarks on the BBC corpus; returns run_all-style rows."""
-    from analysis import models
     from analysis._validate import document_text
-    from analysis.annotate import annotate
-    from analysis.models import resolve_model_name
+    from analysis.nlp import models
+    from analysis.nlp.annotator import annotate
+    from analysis.nlp.models import resolve_model_name
 
     corpus = read_bbc(bbc_dir, limit=limit)
     texts = document_text(corpus).tolist()

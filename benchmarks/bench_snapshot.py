@@ -96,8 +96,8 @@ def _timed(fn: Any) -> tuple[float, Any]:
 def bench_loads(bbc_dir: Path, n_docs: int) -> list[dict]:
     import pandas as pd
 
-    from analysis._snapshot import load_corpus_cached
-    from analysis.corpus import load_corpus, load_report
+    from analysis.corpus.load import load_corpus, load_report
+    from analysis.corpus.snapshot import load_corpus_cached
 
     rows = []
     with tempfile.TemporaryDirectory(prefix="newsdesk-bench-") as tmp:
@@ -173,7 +173,7 @@ def _cells(results: list[Any]) -> list[tuple[float, str]]:
 
 
 def bench_suite(bbc_dir: Path) -> list[dict]:
-    from analysis.reports import run_reports
+    from analysis.reports.runner import run_reports
 
     rows = []
     with tempfile.TemporaryDirectory(prefix="newsdesk-suite-") as tmp:

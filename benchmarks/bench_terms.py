@@ -62,7 +62,7 @@ def run(bbc_dir: Path | str = DEFAULT_BBC, *, repeat: int = 3) -> list[dict]:
     from sklearn.feature_extraction.text import CountVectorizer
 
     from analysis._validate import document_text
-    from analysis.terms import count_vectorizer_options, term_frequencies
+    from analysis.analyses.terms import count_vectorizer_options, term_frequencies
 
     corpus = read_bbc(Path(bbc_dir))
     texts = document_text(corpus).tolist()

@@ -27,7 +27,7 @@ DEFAULT_CSV = ROOT.parent / "shared" / "corpora" / "bbc_rss" / "bbc_news.csv"
 
 def main() -> None:
     from analysis import annotate, load_corpus
-    from analysis.briefing import build_briefing
+    from analysis.analyses.briefing import build_briefing
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--csv", default=str(DEFAULT_CSV))

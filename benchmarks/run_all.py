@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 def _report_suite(bbc_dir: Path) -> list[dict]:
     """Wall time of the whole report suite on the BBC corpus: cold cache, then warm."""
-    from analysis.reports import run_reports
+    from analysis.reports.runner import run_reports
 
     rows = []
     with tempfile.TemporaryDirectory() as tmp:

@@ -133,10 +133,22 @@ import pandas as pd
 
 warnings.filterwarnings("ignore", message="IProgress not found")  # tqdm without ipywidgets
 
-from analysis import plots
-from analysis._snapshot import load_corpus_cached
-from analysis.corpus import load_report
-from analysis.display import (
+from analysis.analyses.filters import (
+    comparison_periods,
+    filter_corpus,
+    grouping_column,
+    period_freq,
+    resolve_notebook_path,
+)
+from analysis.analyses.keyness import distinctive_terms
+from analysis.analyses.metadata import with_url_sections
+from analysis.analyses.terms import collocations, term_frequencies, term_trends
+from analysis.analyses.terms import kwic as keyword_in_context
+from analysis.analyses.timespan import chart_span
+from analysis.corpus.load import load_report
+from analysis.corpus.snapshot import load_corpus_cached
+from analysis.reports import plots
+from analysis.reports.display import (
     report_footer,
     report_header,
     report_section,
@@ -147,19 +159,7 @@ from analysis.display import (
     show_message,
     show_table,
 )
-from analysis.filters import (
-    comparison_periods,
-    filter_corpus,
-    grouping_column,
-    period_freq,
-    resolve_notebook_path,
-)
-from analysis.keyness import distinctive_terms
-from analysis.metadata import with_url_sections
-from analysis.report_status import check_selection, show_run_status
-from analysis.terms import collocations, term_frequencies, term_trends
-from analysis.terms import kwic as keyword_in_context
-from analysis.timespan import chart_span
+from analysis.reports.status import check_selection, show_run_status
 
 started = pd.Timestamp.now(tz="UTC")
 """
@@ -426,11 +426,16 @@ import pandas as pd
 
 warnings.filterwarnings("ignore", message="IProgress not found")  # tqdm without ipywidgets
 
-from analysis import plots
-from analysis._snapshot import load_corpus_cached
-from analysis.annotate import annotate
-from analysis.corpus import load_report
-from analysis.display import (
+from analysis.analyses.entities import entity_cooccurrence, entity_trends, top_entities
+from analysis.analyses.filters import filter_corpus, period_freq, resolve_notebook_path
+from analysis.analyses.metadata import with_url_sections
+from analysis.analyses.network import cooccurrence_graph, export_graph
+from analysis.analyses.timespan import chart_span
+from analysis.corpus.load import load_report
+from analysis.corpus.snapshot import load_corpus_cached
+from analysis.nlp.annotator import annotate
+from analysis.reports import plots
+from analysis.reports.display import (
     file_link_html,
     report_footer,
     report_header,
@@ -440,12 +445,7 @@ from analysis.display import (
     show_message,
     show_table,
 )
-from analysis.entities import entity_cooccurrence, entity_trends, top_entities
-from analysis.filters import filter_corpus, period_freq, resolve_notebook_path
-from analysis.metadata import with_url_sections
-from analysis.network import cooccurrence_graph, export_graph
-from analysis.report_status import check_selection, show_run_status
-from analysis.timespan import chart_span
+from analysis.reports.status import check_selection, show_run_status
 
 started = pd.Timestamp.now(tz="UTC")
 """
@@ -655,11 +655,23 @@ import pandas as pd
 
 warnings.filterwarnings("ignore", message="IProgress not found")  # tqdm without ipywidgets
 
-from analysis import plots
-from analysis._snapshot import load_corpus_cached
-from analysis.annotate import annotate
-from analysis.corpus import load_report
-from analysis.display import (
+from analysis.analyses.filters import check_column, filter_corpus, grouping_column, resolve_notebook_path
+from analysis.analyses.metadata import with_url_sections
+from analysis.analyses.sentiment import (
+    document_rule_note,
+    document_sentiment,
+    entity_sentiment,
+    extreme_sentences,
+    sentence_sentiment,
+    sentiment_by_group,
+    sentiment_over_time,
+)
+from analysis.analyses.timespan import chart_span
+from analysis.corpus.load import load_report
+from analysis.corpus.snapshot import load_corpus_cached
+from analysis.nlp.annotator import annotate
+from analysis.reports import plots
+from analysis.reports.display import (
     report_footer,
     report_header,
     report_section,
@@ -669,19 +681,7 @@ from analysis.display import (
     show_message,
     show_table,
 )
-from analysis.filters import check_column, filter_corpus, grouping_column, resolve_notebook_path
-from analysis.metadata import with_url_sections
-from analysis.report_status import check_selection, show_run_status
-from analysis.sentiment import (
-    document_rule_note,
-    document_sentiment,
-    entity_sentiment,
-    extreme_sentences,
-    sentence_sentiment,
-    sentiment_by_group,
-    sentiment_over_time,
-)
-from analysis.timespan import chart_span
+from analysis.reports.status import check_selection, show_run_status
 
 started = pd.Timestamp.now(tz="UTC")
 """
@@ -848,9 +848,9 @@ This notebook is not a scheduled report; the reports are `term_frequency`,
 import pandas as pd
 
 import analysis
-from analysis.corpus import load_corpus, load_report
-from analysis.display import show_kwic, show_table
-from analysis.filters import filter_corpus
+from analysis.analyses.filters import filter_corpus
+from analysis.corpus.load import load_corpus, load_report
+from analysis.reports.display import show_kwic, show_table
 """
             ),
             _code(
@@ -896,7 +896,7 @@ recent.groupby("source").size()
 `kwic` shows a word in context.
 """),
             _code("""
-from analysis.terms import kwic, term_frequencies
+from analysis.analyses.terms import kwic, term_frequencies
 
 term_frequencies(recent, by="source", top=5)
 """),
@@ -911,20 +911,20 @@ fast) and scores every sentence with VADER. Every entity and sentiment function 
 result as `annotations=`, so nothing is annotated twice.
 """),
             _code("""
-from analysis.annotate import annotate
+from analysis.nlp.annotator import annotate
 
 ann = annotate(recent, cache_dir=cache_dir)
 print(ann.model, "|", ann.lexicon, "|", ann.stats)
 ann.entities.head()
 """),
             _code("""
-from analysis.entities import entity_cooccurrence
+from analysis.analyses.entities import entity_cooccurrence
 
 pairs = entity_cooccurrence(recent, annotations=ann, min_count=2)
 pairs.head(10)
 """),
             _code("""
-from analysis.sentiment import sentence_sentiment
+from analysis.analyses.sentiment import sentence_sentiment
 
 sentences = sentence_sentiment(recent, annotations=ann)
 sentences.sort_values("compound").head(5)[["compound", "text", "title"]]

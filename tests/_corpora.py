@@ -115,8 +115,8 @@ def reference_annotations(corpus: pd.DataFrame, nlp):
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
     from analysis._validate import document_text
-    from analysis.annotations import Annotations
-    from analysis.normalize import normalize_entities
+    from analysis.nlp.annotations import Annotations
+    from analysis.nlp.normalize import normalize_entities
 
     vader = SentimentIntensityAnalyzer()
     sents, ents = [], []

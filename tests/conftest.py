@@ -46,6 +46,6 @@ def sample_dir() -> Path:
 @pytest.fixture(scope="session")
 def nlp_full():
     """spaCy's full default English pipeline, loaded once per session (the reference)."""
-    from analysis.models import load_model
+    from analysis.nlp.models import load_model
 
     return load_model(fast=False)

@@ -17,13 +17,13 @@ from _corpora import bbc_frame, reference_spans
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from analysis._validate import document_text
-from analysis.annotate import annotate
-from analysis.annotations import ENTITY_COLUMNS, SENTENCE_COLUMNS, Annotations
 from analysis.errors import AnalysisInputError
-from analysis.models import load_model
+from analysis.nlp.annotations import ENTITY_COLUMNS, SENTENCE_COLUMNS, Annotations
+from analysis.nlp.annotator import annotate
+from analysis.nlp.models import load_model
 
 # The module, not the function re-exported as analysis.annotate.
-annotate_mod = importlib.import_module("analysis.annotate")
+annotate_mod = importlib.import_module("analysis.nlp.annotator")
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -171,7 +171,7 @@ def test_entities_point_into_text_and_their_sentence(clean):
 
 
 def test_names_are_normalised(clean):
-    from analysis.normalize import normalize_entities
+    from analysis.nlp.normalize import normalize_entities
 
     expected = normalize_entities(clean.entities.drop(columns="name"))
     assert clean.entities["name"].tolist() == expected["name"].tolist()
@@ -295,7 +295,7 @@ def test_two_processes_give_the_same_result(tmp_path, clean):
 
 
 def test_a_loaded_model_can_be_passed(tmp_path, clean):
-    from analysis.models import load_model
+    from analysis.nlp.models import load_model
 
     ann = _run(_corpus(), tmp_path, model=load_model())
     _same(ann, clean)
@@ -338,7 +338,7 @@ _WORKER = textwrap.dedent(
     """
     import pickle, sys
     import pandas as pd
-    from analysis.annotate import annotate
+    from analysis.nlp.annotator import annotate
     corpus = pd.read_pickle(sys.argv[1])
     ann = annotate(corpus, cache_dir=sys.argv[2], progress=False, n_process=1)
     with open(sys.argv[3], "wb") as fh:
@@ -451,9 +451,9 @@ _RUN = textwrap.dedent(
     import importlib, multiprocessing, pickle, sys, time
     from pathlib import Path
     import pandas as pd
-    from analysis.annotate import annotate
+    from analysis.nlp.annotator import annotate
 
-    mod = importlib.import_module("analysis.annotate")
+    mod = importlib.import_module("analysis.nlp.annotator")
     mod.PART_DOCS = 64
 
     if __name__ == "__main__":
@@ -745,7 +745,7 @@ def test_no_entity_crosses_a_line_in_the_bbc_folder(bbc_dir, tmp_path):
 
 
 def test_cache_fingerprint_names_segmenting_and_masking(monkeypatch):
-    from analysis.store import PART_SCHEMA, SCHEMA_VERSION, fingerprint_of
+    from analysis.nlp.store import PART_SCHEMA, SCHEMA_VERSION, fingerprint_of
 
     assert SCHEMA_VERSION >= 2 and "compound_masked" in PART_SCHEMA.names
     meta = annotate_mod._store_meta("m 1.0", None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis._boilerplate import clean_boilerplate, is_footer_line, remove_boilerplate
+from analysis.corpus._boilerplate import clean_boilerplate, is_footer_line, remove_boilerplate
 
 
 @pytest.mark.parametrize(
@@ -187,7 +187,7 @@ def test_long_disclaimer_line_is_an_end_marker():
 
 
 def test_seed_loads_without_its_footer(seed_dir):
-    from analysis.corpus import load_corpus, load_report
+    from analysis.corpus.load import load_corpus, load_report
 
     raw = next(seed_dir.glob("*.txt")).read_text(encoding="utf-8")
     body, marker, footer = raw.partition("\nSource link\n")
@@ -262,8 +262,8 @@ def _words(text):
 
 @pytest.mark.parametrize("footer_from", ["ours", "seed"])
 def test_seed_format_corpus_has_no_footer_terms(tmp_path, footer_from):
-    from analysis.corpus import load_corpus, load_report
-    from analysis.terms import collocations, term_frequencies
+    from analysis.analyses.terms import collocations, term_frequencies
+    from analysis.corpus.load import load_corpus, load_report
     from tests.conftest import SEED_DIR
 
     if footer_from == "seed":

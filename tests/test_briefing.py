@@ -11,10 +11,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis._briefing_html import briefing_page, briefing_section
-from analysis.briefing import build_briefing, evidence_sentences, split_new
+from analysis.analyses.briefing import build_briefing, evidence_sentences, split_new
+from analysis.analyses.volume import _url_section, group_column, volume_changes
 from analysis.errors import AnalysisInputError
-from analysis.volume import _url_section, group_column, volume_changes
+from analysis.reports._briefing_html import briefing_page, briefing_section
 
 WORDS = [
     "amber",
@@ -225,8 +225,8 @@ def test_replay_schedule_twice_on_a_growing_rss_corpus(rss_csv, tmp_path):
     import re
     from email.utils import parsedate_to_datetime
 
-    from analysis.corpus import load_corpus
-    from analysis.schedule import run_schedule
+    from analysis.corpus.load import load_corpus
+    from analysis.reports.schedule import run_schedule
 
     with open(rss_csv, newline="", encoding="utf-8") as fh:
         reader = csv.reader(fh)
@@ -310,7 +310,7 @@ def test_briefing_page_in_chromium_shows_hostile_text_as_text(tmp_path):
 
 
 def test_headline_names_each_story_once():
-    from analysis.briefing import Briefing
+    from analysis.analyses.briefing import Briefing
 
     empty = pd.DataFrame()
     b = Briefing(

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from scipy.stats import binom
 
-from analysis.bursts import burst_states, detect_bursts, state_costs
+from analysis.analyses.bursts import burst_states, detect_bursts, state_costs
 from analysis.errors import AnalysisInputError
 
 

@@ -8,9 +8,9 @@ import pyarrow as pa
 import pytest
 from test_store import META, _rows
 
-from analysis import _claims
-from analysis._claims import claim_rounds
-from analysis.store import AnnotationStore
+from analysis.nlp import _claims
+from analysis.nlp._claims import claim_rounds
+from analysis.nlp.store import AnnotationStore
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from analysis import cli
+from analysis.reports import cli
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 REPO = Path(__file__).resolve().parents[1]
@@ -66,7 +66,7 @@ def test_report_parameters_parsed_like_yaml(monkeypatch, tmp_path):
         seen.update(kwargs, names=names)
         return []
 
-    monkeypatch.setattr("analysis.reports.run_reports", fake_run_reports)
+    monkeypatch.setattr("analysis.reports.runner.run_reports", fake_run_reports)
     argv = ["report", "tiny", "--notebooks-dir", str(FIXTURES), "-o", str(tmp_path)]
     argv += [
         "-p",
@@ -319,7 +319,7 @@ def test_unknown_by_column_fails_the_report_in_one_line_without_traceback(tmp_pa
     [(["ok", "skipped"], 0), (["ok", "empty"], 3), (["empty", "failed", "ok"], 1)],
 )
 def test_exit_code_is_the_most_serious_status(monkeypatch, tmp_path, capsys, statuses, code):
-    from analysis.reports import ReportResult
+    from analysis.reports.runner import ReportResult
 
     def fake_run_reports(names, **kwargs):
         return [
@@ -327,7 +327,7 @@ def test_exit_code_is_the_most_serious_status(monkeypatch, tmp_path, capsys, sta
             for i, s in enumerate(statuses)
         ]
 
-    monkeypatch.setattr("analysis.reports.run_reports", fake_run_reports)
+    monkeypatch.setattr("analysis.reports.runner.run_reports", fake_run_reports)
     argv = ["report", "tiny", "--notebooks-dir", str(FIXTURES), "-o", str(tmp_path)]
     assert cli.main(argv) == code
     assert (
@@ -353,7 +353,7 @@ def test_columns_option_and_list_note(monkeypatch, tmp_path, capsys):
         seen.update(kwargs, names=names)
         return []
 
-    monkeypatch.setattr("analysis.reports.run_reports", fake_run_reports)
+    monkeypatch.setattr("analysis.reports.runner.run_reports", fake_run_reports)
     argv = ["report", "tiny", "--notebooks-dir", str(FIXTURES), "-o", str(tmp_path)]
     argv += ["--columns", "category=section", "--columns", "text=body,url="]
     assert cli.main(argv) == 0

@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 
-from analysis.corpus import CORPUS_COLUMNS, LoadReport, load_corpus, load_report
+from analysis.corpus.load import CORPUS_COLUMNS, LoadReport, load_corpus, load_report
 from analysis.errors import AnalysisInputError, CorpusError
 
 BODY_A = (
@@ -652,7 +652,7 @@ def test_sample_corpus(sample_dir):
     for path, src in df[["path", "source"]].itertuples(index=False):
         if path in meta.index and pd.notna(meta.loc[path, "source"]):
             assert src == meta.loc[path, "source"]
-    from analysis._boilerplate import is_footer_line
+    from analysis.corpus._boilerplate import is_footer_line
 
     assert not any(is_footer_line(line) for t in df["text"] for line in t.split("\n"))
     assert df["doc_id"].is_unique

@@ -11,7 +11,7 @@ import os
 
 import pytest
 
-from analysis.corpus import load_corpus, load_report
+from analysis.corpus.load import load_corpus, load_report
 from analysis.errors import CorpusError
 
 BODY = (
@@ -93,7 +93,7 @@ def test_symlink_outside_the_corpus_is_noted(tmp_path):
 
 
 def test_output_root_and_cache_are_not_corpus_input(tmp_path, monkeypatch):
-    from analysis._walk import OUTPUT_MARKER
+    from analysis.corpus._walk import OUTPUT_MARKER
 
     write(tmp_path / "a.txt", "Pier\n\n" + BODY)
     out = tmp_path / "reports"
@@ -115,8 +115,8 @@ def test_output_root_and_cache_are_not_corpus_input(tmp_path, monkeypatch):
 
 
 def test_report_index_marks_its_output_root(tmp_path):
-    from analysis._walk import OUTPUT_MARKER
-    from analysis.reports import rebuild_index
+    from analysis.corpus._walk import OUTPUT_MARKER
+    from analysis.reports.runner import rebuild_index
 
     index = rebuild_index(tmp_path / "corpus" / "reports")
     assert (index.parent / OUTPUT_MARKER).is_file()

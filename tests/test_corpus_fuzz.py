@@ -20,8 +20,8 @@ import tempfile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis._walk import display_path
-from analysis.corpus import load_corpus, load_report
+from analysis.corpus._walk import display_path
+from analysis.corpus.load import load_corpus, load_report
 
 GOOD = (
     "Harbour pier to be rebuilt\n\n"

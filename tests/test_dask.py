@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 from _corpora import bbc_frame
 
-from analysis._dask import read_corpus_dask, term_frequencies_dask
-from analysis.annotate import annotate
 from analysis.errors import AnalysisInputError, CorpusError
+from analysis.nlp._dask import read_corpus_dask, term_frequencies_dask
+from analysis.nlp.annotator import annotate
 
 # dask's own Parquet reader still calls reset_index(inplace=True), deprecated in pandas 3.1.
 pytestmark = pytest.mark.filterwarnings("ignore:The inplace keyword in DataFrame.reset_index")
@@ -76,7 +76,7 @@ def test_read_corpus_dask_errors(tmp_path):
     [{}, {"by": "category"}, {"top": 3, "min_count": 2}, {"ngram_range": (1, 2), "by": "category"}],
 )
 def test_term_frequencies_dask_equals_pandas(tmp_path, kwargs):
-    from analysis.terms import term_frequencies
+    from analysis.analyses.terms import term_frequencies
 
     _write_shards(tmp_path / "shards", "parquet")
     ddf = read_corpus_dask(tmp_path / "shards")

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis._dates import parse_date, parse_dates
+from analysis.corpus._dates import parse_date, parse_dates
 
 UTC = dt.UTC
 

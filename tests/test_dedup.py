@@ -6,7 +6,7 @@ import random
 
 import pandas as pd
 
-from analysis._dedup import _jaccard, find_duplicates, normalise_for_dedup, shingle_hashes
+from analysis.corpus._dedup import _jaccard, find_duplicates, normalise_for_dedup, shingle_hashes
 
 
 def words(seed, n=150):
@@ -90,7 +90,7 @@ def test_bbc_near_duplicates_match_brute_force(bbc_dir):
     import scipy.sparse as sp
 
     from analysis._validate import document_text
-    from analysis.corpus import load_corpus
+    from analysis.corpus.load import load_corpus
 
     df = load_corpus(bbc_dir, quiet=True, progress=False)
     unique = df[df["duplicate_kind"].fillna("") != "exact"].reset_index(drop=True)

@@ -13,8 +13,10 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from analysis import display
-from analysis.display import (
+from analysis.analyses.filters import filter_corpus
+from analysis.errors import AnalysisInputError
+from analysis.reports import display
+from analysis.reports.display import (
     Html,
     figure_html,
     file_link_html,
@@ -27,8 +29,6 @@ from analysis.display import (
     require_documents,
     table_html,
 )
-from analysis.errors import AnalysisInputError
-from analysis.filters import filter_corpus
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"

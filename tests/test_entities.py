@@ -11,8 +11,7 @@ import pytest
 from _corpora import bbc_per_category, reference_annotations
 
 from analysis._validate import document_text
-from analysis.annotations import Annotations
-from analysis.entities import (
+from analysis.analyses.entities import (
     DEFAULT_TYPES,
     entity_cooccurrence,
     entity_mentions,
@@ -20,7 +19,8 @@ from analysis.entities import (
     top_entities,
 )
 from analysis.errors import AnalysisInputError
-from analysis.nationalities import is_own_demonym_pair
+from analysis.nlp.annotations import Annotations
+from analysis.nlp.nationalities import is_own_demonym_pair
 
 # doc_id -> (published, source, [(sentence, [(surface form, label, name)])]); the first
 # sentence is the title. Window sets (DEFAULT_TYPES; names):
@@ -481,7 +481,7 @@ def test_real_cooccurrence_matches_set_count(bbc_annotated, window):
 def test_real_graph_export(bbc_annotated, tmp_path):
     import networkx as nx
 
-    from analysis.network import cooccurrence_graph, export_graph
+    from analysis.analyses.network import cooccurrence_graph, export_graph
 
     corpus, ann, _ = bbc_annotated
     pairs = entity_cooccurrence(corpus, annotations=ann, window="document", min_count=2)
@@ -496,8 +496,8 @@ def test_real_graph_export(bbc_annotated, tmp_path):
 @pytest.mark.slow
 def test_annotate_path_when_annotations_none(bbc_dir, tmp_path, monkeypatch):
     """annotations=None runs analysis.annotate (lazily imported) and gives the same result."""
-    from analysis.annotate import annotate
-    from analysis.corpus import load_corpus
+    from analysis.corpus.load import load_corpus
+    from analysis.nlp.annotator import annotate
 
     monkeypatch.setenv("NEWSDESK_CACHE_DIR", str(tmp_path / "cache"))
     corpus = load_corpus(bbc_dir / "business", progress=False, quiet=True).head(15)

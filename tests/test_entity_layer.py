@@ -12,10 +12,10 @@ import pytest
 
 from analysis import Annotations
 from analysis._validate import document_text
-from analysis.entities import entity_cooccurrence, top_entities
-from analysis.entity_layer import LAYER_COLUMNS, document_entities
+from analysis.analyses.entities import entity_cooccurrence, top_entities
 from analysis.errors import AnalysisInputError
-from analysis.normalize import _KEEP_POSSESSIVE, normalize_entities
+from analysis.nlp.entity_layer import LAYER_COLUMNS, document_entities
+from analysis.nlp.normalize import _KEEP_POSSESSIVE, normalize_entities
 
 GOLD_DIR = Path(__file__).resolve().parents[1] / "benchmarks" / "entity_gold"
 

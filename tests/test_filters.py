@@ -7,8 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from analysis.errors import AnalysisInputError
-from analysis.filters import (
+from analysis.analyses.filters import (
     DateRange,
     check_column,
     comparison_periods,
@@ -24,6 +23,7 @@ from analysis.filters import (
     resolve_date_range,
     resolve_notebook_path,
 )
+from analysis.errors import AnalysisInputError
 
 
 def _corpus() -> pd.DataFrame:

@@ -155,7 +155,7 @@ def _check_page(dom_html: str, *, min_figures: int) -> _Dom:
 )
 def test_report_html_shows_hostile_titles_as_text(tmp_path, name, parameters, min_figures):
     chromium = _chromium()
-    reports = pytest.importorskip("analysis.reports")
+    reports = pytest.importorskip("analysis.reports.runner")
     corpus = _write_corpus(tmp_path)
     params = dict(parameters)
     params["cache_dir"] = str(tmp_path / "cache")

@@ -12,10 +12,10 @@ import pytest
 from _terms_data import SMALL_STOP, read_bbc, small_corpus
 from scipy import stats
 
-from analysis._tokenize import count_vectorizer_options, tokenize
 from analysis._validate import document_text
+from analysis.analyses._tokenize import count_vectorizer_options, tokenize
+from analysis.analyses.keyness import distinctive_terms, keyness, log_likelihood, tfidf_by_group
 from analysis.errors import AnalysisInputError
-from analysis.keyness import distinctive_terms, keyness, log_likelihood, tfidf_by_group
 
 
 def scipy_g2(a: float, b: float, c: float, d: float) -> float:

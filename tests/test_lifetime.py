@@ -11,7 +11,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from analysis._lifetime import sigterm_as_interrupt
+from analysis.nlp._lifetime import sigterm_as_interrupt
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -22,7 +22,7 @@ _spec = importlib.util.spec_from_file_location("_lifetime", {path!r})
 _lifetime = importlib.util.module_from_spec(_spec)
 sys.modules["_lifetime"] = _lifetime
 _spec.loader.exec_module(_lifetime)
-""".format(path=str(ROOT / "analysis" / "_lifetime.py"))
+""".format(path=str(ROOT / "analysis" / "nlp" / "_lifetime.py"))
 
 # A parent that starts one worker process calling die_with_parent, then sleeps.
 _PARENT = _IMPORT + textwrap.dedent(

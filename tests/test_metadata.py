@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.corpus import CORPUS_COLUMNS, load_corpus
+from analysis.analyses.metadata import parse_column_mapping, url_section, with_url_sections
+from analysis.corpus.load import CORPUS_COLUMNS, load_corpus
 from analysis.errors import AnalysisInputError
-from analysis.metadata import parse_column_mapping, url_section, with_url_sections
 
 
 def _feed(tmp_path):

@@ -9,16 +9,16 @@ from pathlib import Path
 import pytest
 from _corpora import bbc_texts, reference_spans
 
-from analysis import models
-from analysis.annotate import annotate_texts
 from analysis.errors import AnalysisInputError, NewsdeskError
-from analysis.models import (
+from analysis.nlp import models
+from analysis.nlp.annotator import annotate_texts
+from analysis.nlp.models import (
     ModelNotInstalledError,
     load_model,
     model_description,
     resolve_model_name,
 )
-from analysis.store import ENTITY_KIND
+from analysis.nlp.store import ENTITY_KIND
 
 
 def test_fast_pipeline_runs_only_what_is_needed():

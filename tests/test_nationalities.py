@@ -7,13 +7,13 @@ import pandas as pd
 import pytest
 
 from analysis.errors import AnalysisInputError
-from analysis.nationalities import (
+from analysis.nlp.nationalities import (
     apply_nationalities,
     demonyms,
     is_own_demonym_pair,
     own_demonym_codes,
 )
-from analysis.normalize import load_aliases
+from analysis.nlp.normalize import load_aliases
 
 
 def test_demonym_table_maps_to_normalised_country_names():

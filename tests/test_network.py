@@ -8,8 +8,8 @@ import networkx as nx
 import pandas as pd
 import pytest
 
+from analysis.analyses.network import cooccurrence_graph, export_graph, graph_communities
 from analysis.errors import AnalysisInputError
-from analysis.network import cooccurrence_graph, export_graph, graph_communities
 
 
 def _pairs() -> pd.DataFrame:

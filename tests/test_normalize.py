@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from analysis.errors import AnalysisInputError
-from analysis.normalize import (
+from analysis.nlp.normalize import (
     DEFAULT_ALIASES_PATH,
     aliases_fingerprint,
     clean_entity_text,

@@ -63,7 +63,7 @@ def test_parameters_are_read_by_papermill(name):
 
 @pytest.mark.parametrize("name", REPORTS)
 def test_parameters_are_read_by_the_runner(name):
-    reports = pytest.importorskip("analysis.reports")
+    reports = pytest.importorskip("analysis.reports.runner")
     params = reports.report_parameters(name, notebooks_dir=NOTEBOOKS)
     assert set(params) == set(COMMON) | set(SPECIFIC[name])
     assert params["top"].default == 20
@@ -198,7 +198,7 @@ def test_filter_leaving_no_documents_shows_a_message(tmp_path):
     html, errors = _outputs(nb)
     assert errors == [], json.dumps(errors)[:2000]
     assert "Nothing to analyse: no source &#x27;No Such Paper&#x27; in this corpus" in html
-    from analysis.report_status import read_status
+    from analysis.reports.status import read_status
 
     assert read_status(nb) == ("empty", "no source 'No Such Paper' in this corpus")
     assert "Not in corpus" in html and "No Such Paper" in html

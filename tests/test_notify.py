@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from analysis._notify import needs_notice, notify_failure
 from analysis.errors import ReportError
-from analysis.reports import ReportResult
-from analysis.schedule import load_schedule
+from analysis.reports._notify import needs_notice, notify_failure
+from analysis.reports.runner import ReportResult
+from analysis.reports.schedule import load_schedule
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 REPO = Path(__file__).resolve().parents[1]

@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import plots
 from analysis.errors import AnalysisInputError
+from analysis.reports import plots
 
 
 @pytest.fixture(autouse=True)
@@ -227,7 +227,7 @@ def test_text_from_articles_is_drawn_literally(make):
     """A "$" in a title, label, tick, legend or network label is a dollar sign (issue 9)."""
     from matplotlib.text import Text
 
-    from analysis.display import figure_html
+    from analysis.reports.display import figure_html
 
     fig, alt = _charts()[make]()
     texts = [t for t in fig.findobj(Text) if t.get_text()]
@@ -238,7 +238,7 @@ def test_text_from_articles_is_drawn_literally(make):
 
 
 def test_figure_html_draws_any_figure_literally():
-    from analysis.display import figure_html
+    from analysis.reports.display import figure_html
 
     fig, ax = plt.subplots()
     ax.set_title(MATH)

@@ -6,15 +6,15 @@ import codecs
 
 import pytest
 
-from analysis._decode import (
+from analysis.corpus._decode import (
     decode_bytes,
     detect_file_encoding,
     looks_binary,
     unescape_entities,
 )
-from analysis._readers import read_text_file
-from analysis._records import RawDoc, Skip, resolve_columns
-from analysis._tables import read_csv_file
+from analysis.corpus._readers import read_text_file
+from analysis.corpus._records import RawDoc, Skip, resolve_columns
+from analysis.corpus._tables import read_csv_file
 from analysis.errors import CorpusError
 
 LATIN = "Café crème at the Hôtel de Ville cost £15.\n\nNaïve résumé, señor.\n"
@@ -169,7 +169,7 @@ def test_unescape_entities():
 
 
 def test_html_declared_cp1252_and_no_main_text(tmp_path):
-    from analysis._readers import read_html_file
+    from analysis.corpus._readers import read_html_file
 
     page = (
         '<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1252">'

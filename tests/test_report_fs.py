@@ -15,7 +15,7 @@ from analysis.errors import ReportError
 
 
 def _fs():
-    import analysis._report_fs as fs  # new in this change
+    import analysis.reports._fs as fs  # new in this change
 
     return fs
 

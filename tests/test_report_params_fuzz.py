@@ -12,15 +12,15 @@ hypothesis = pytest.importorskip("hypothesis")
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from analysis._report_params import coerce_cli_value, validate_parameters  # noqa: E402
-from analysis.errors import AnalysisInputError, ReportError  # noqa: E402
-from analysis.filters import (  # noqa: E402
+from analysis.analyses.filters import (  # noqa: E402
     empty_reason,
     filter_corpus,
     parse_date_bound,
     parse_window,
 )
-from analysis.reports import report_parameters  # noqa: E402
+from analysis.errors import AnalysisInputError, ReportError  # noqa: E402
+from analysis.reports._params import coerce_cli_value, validate_parameters  # noqa: E402
+from analysis.reports.runner import report_parameters  # noqa: E402
 
 REPORTS = ("term_frequency", "entity_cooccurrence", "sentiment")
 DECLARED = {name: report_parameters(name) for name in REPORTS}

@@ -7,12 +7,12 @@ import nbformat
 import pandas as pd
 import pytest
 
-from analysis._report_index import render_index
-from analysis.reports import ReportResult, format_summary
+from analysis.reports._index import render_index
+from analysis.reports.runner import ReportResult, format_summary
 
 
 def _status():
-    import analysis.report_status as status  # new in this change
+    import analysis.reports.status as status  # new in this change
 
     return status
 
@@ -53,13 +53,13 @@ def test_exit_code_precedence_failed_then_empty_then_ok():
 
 def test_sections_are_counted_and_reset_by_check_selection(monkeypatch):
     status = _status()
-    from analysis.display import report_section
+    from analysis.analyses.filters import filter_corpus
     from analysis.errors import AnalysisInputError
-    from analysis.filters import filter_corpus
+    from analysis.reports.display import report_section
 
     shown: list[dict] = []
     monkeypatch.setattr(status, "_display", lambda data, html: shown.append(data))
-    monkeypatch.setattr("analysis.display.show", lambda block: None)
+    monkeypatch.setattr("analysis.reports.display.show", lambda block: None)
     docs = pd.DataFrame({"doc_id": ["a"], "title": ["t"], "text": ["x"], "published": [pd.NaT]})
     assert status.check_selection(filter_corpus(docs)) is None
     for _ in range(2):
@@ -110,7 +110,7 @@ def test_hide_tracebacks_shows_error_and_cell_not_the_traceback():
 
 
 def test_failed_html_has_no_traceback(tmp_path):
-    from analysis._report_files import render_html
+    from analysis.reports._files import render_html
 
     path = tmp_path / "failed.ipynb"
     nbformat.write(_failed_notebook(), path)

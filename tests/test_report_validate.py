@@ -6,10 +6,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis import cli
-from analysis._report_params import coerce_cli_value, parse_parameters_source
 from analysis.errors import ReportError
-from analysis.reports import report_parameters, run_reports
+from analysis.reports import cli
+from analysis.reports._params import coerce_cli_value, parse_parameters_source
+from analysis.reports.runner import report_parameters, run_reports
 
 
 class _KernelStarted(Exception):
@@ -99,7 +99,7 @@ def test_non_str_parameters_are_parsed():
 
 
 def check_value(*args):
-    from analysis._report_validate import check_value as check  # new in this change
+    from analysis.reports._param_checks import check_value as check  # new in this change
 
     return check(*args)
 

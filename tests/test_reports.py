@@ -17,16 +17,16 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from analysis._report_files import fingerprint_path as _fingerprint_path
-from analysis._report_index import render_index
-from analysis._report_params import (
+from analysis.errors import ReportError
+from analysis.reports._files import fingerprint_path as _fingerprint_path
+from analysis.reports._index import render_index
+from analysis.reports._params import (
     coerce_cli_value,
     parse_parameters_source,
     validate_parameters,
 )
-from analysis._report_runs import run_name_for
-from analysis.errors import ReportError
-from analysis.reports import (
+from analysis.reports._runs import run_name_for
+from analysis.reports.runner import (
     ReportResult,
     available_reports,
     find_notebooks_dir,

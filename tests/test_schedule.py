@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from analysis.errors import ReportError
-from analysis.schedule import load_schedule, run_schedule
+from analysis.reports.schedule import load_schedule, run_schedule
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 REPO = Path(__file__).resolve().parents[1]

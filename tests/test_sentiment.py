@@ -10,10 +10,8 @@ import pytest
 from _corpora import bbc_per_category, reference_annotations
 from scipy import stats
 
-from analysis.annotations import Annotations
-from analysis.entities import DEFAULT_TYPES
-from analysis.errors import AnalysisInputError
-from analysis.sentiment import (
+from analysis.analyses.entities import DEFAULT_TYPES
+from analysis.analyses.sentiment import (
     SHORT_TEXT_WORDS,
     document_rule_note,
     document_sentiment,
@@ -23,6 +21,8 @@ from analysis.sentiment import (
     sentiment_by_group,
     sentiment_over_time,
 )
+from analysis.errors import AnalysisInputError
+from analysis.nlp.annotations import Annotations
 
 # doc_id -> (published, source, [(sentence, compound, [entity names])])
 DOCS = {
@@ -426,8 +426,8 @@ def test_annotate_path_when_annotations_none(bbc_dir, tmp_path, monkeypatch):
     """annotations=None runs analysis.annotate (lazily imported) and gives the same result."""
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-    from analysis.annotate import annotate
-    from analysis.corpus import load_corpus
+    from analysis.corpus.load import load_corpus
+    from analysis.nlp.annotator import annotate
 
     monkeypatch.setenv("NEWSDESK_CACHE_DIR", str(tmp_path / "cache"))
     corpus = load_corpus(bbc_dir / "politics", progress=False, quiet=True).head(15)
@@ -452,8 +452,8 @@ def test_whole_text_rule_follows_vader_on_real_rss_items(rss_csv, tmp_path):
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
     from analysis._validate import document_text
-    from analysis.annotate import annotate
-    from analysis.corpus import load_corpus
+    from analysis.corpus.load import load_corpus
+    from analysis.nlp.annotator import annotate
 
     corpus = load_corpus(rss_csv, progress=False, quiet=True)
     corpus = corpus[~corpus["is_duplicate"]].iloc[::20].head(300)
@@ -483,7 +483,7 @@ def test_document_rule_and_masking_against_vader_human_ratings():
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
     from accuracy import read_ground_truth
 
-    from analysis.annotate import annotate
+    from analysis.nlp.annotator import annotate
 
     r = {}
     for name in ("tweets", "nytEditorialSnippets"):

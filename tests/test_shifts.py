@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from analysis.annotations import ENTITY_COLUMNS, SENTENCE_COLUMNS, Annotations
+from analysis.analyses.keyness import log_likelihood
+from analysis.analyses.shifts import entity_changes, pair_changes, sentiment_shifts, welch_interval
 from analysis.errors import AnalysisInputError
-from analysis.keyness import log_likelihood
-from analysis.shifts import entity_changes, pair_changes, sentiment_shifts, welch_interval
+from analysis.nlp.annotations import ENTITY_COLUMNS, SENTENCE_COLUMNS, Annotations
 
 
 @pytest.mark.parametrize("seed", range(5))

@@ -10,8 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis._snapshot import load_corpus_cached, loader_version, snapshot_root
-from analysis.corpus import load_corpus, load_report
+from analysis.corpus.load import load_corpus, load_report
+from analysis.corpus.snapshot import load_corpus_cached, loader_version, snapshot_root
 
 FOOTER = "Follow us on Quayside Radio for more"
 REPEATED = "Harbour Gazette is published by the Harbour Trust."

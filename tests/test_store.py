@@ -15,9 +15,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from analysis import store as store_mod
 from analysis.errors import CacheError
-from analysis.store import (
+from analysis.nlp import store as store_mod
+from analysis.nlp.store import (
     ENTITY_KIND,
     NAME_SCHEMA,
     PART_SCHEMA,
@@ -226,7 +226,7 @@ def test_default_cache_dir(tmp_path, monkeypatch):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)
-    monkeypatch.setattr("analysis.store._project_root", lambda start: None)
+    monkeypatch.setattr("analysis.nlp.store._project_root", lambda start: None)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert default_cache_dir() == tmp_path / "xdg" / "newsdesk" / "annotations"
 

@@ -12,10 +12,10 @@ import pandas as pd
 import pytest
 from _terms_data import SMALL_STOP, read_bbc, read_rss, small_corpus
 
-from analysis._tokenize import count_vectorizer_options, default_stopwords, tokenize
 from analysis._validate import document_text
+from analysis.analyses._tokenize import count_vectorizer_options, default_stopwords, tokenize
+from analysis.analyses.terms import collocations, kwic, term_frequencies, term_trends
 from analysis.errors import AnalysisInputError
-from analysis.terms import collocations, kwic, term_frequencies, term_trends
 
 # Hand counts for small_corpus() with SMALL_STOP (see tests/_terms_data.py):
 # a: rates x3, interest x2, rise bank england raised rose blair government didn't comment

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.corpus import load_corpus
+from analysis.analyses.timespan import chart_span
+from analysis.corpus.load import load_corpus
 from analysis.errors import AnalysisInputError
-from analysis.timespan import chart_span
 
 
 def _frame(dates: list[str | None]) -> pd.DataFrame:

@@ -8,7 +8,7 @@ import warnings
 import pytest
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from analysis._tokenize import (
+from analysis.analyses._tokenize import (
     CONTRACTIONS,
     TOKEN_PATTERN,
     count_vectorizer_options,
@@ -199,7 +199,7 @@ def test_count_vectorizer_options_shape():
 
 
 def test_news_stopwords_add_reporting_words_to_english():
-    from analysis._tokenize import NEWS_STOPWORDS
+    from analysis.analyses._tokenize import NEWS_STOPWORDS
 
     text = "Mr Okafor said inflation rose 3 per cent, the minister told reporters."
     english = tokenize(text)

@@ -1,0 +1,1 @@
+"""Stage 3, analyses: tidy DataFrames of terms, keyness, entities, networks, sentiment."""

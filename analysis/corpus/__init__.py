@@ -1,0 +1,1 @@
+"""Stage 1, loading: files on disk -> one corpus DataFrame and its load report."""

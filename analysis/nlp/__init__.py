@@ -1,0 +1,1 @@
+"""Stage 2, annotation: spaCy and VADER once per text, cached; entity normalisation."""

@@ -1,0 +1,142 @@
+"""Private: the valid values of report parameters, checked before any kernel starts.
+
+A report notebook declares what is valid next to each parameter of its ``parameters`` cell,
+in the line's comment as ``(valid: RULES)`` (rules separated by ``;``), or as a ``Literal``:
+
+==========================  ==========================================================
+``one of day, week, month``  one of these strings (like ``Literal["day", "week", "month"]``)
+``each one of PERSON, ORG``  every item of a list is one of these (``list[Literal[...]]``)
+``min 1`` / ``max 10``       a number at least 1 / at most 10
+``> 0`` / ``< 5``            a number above 0 / below 5
+``1..5``                     a number from 1 to 5, both included
+``date``                     a date ``YYYY-MM-DD`` (or an ISO timestamp)
+``window``                   a period such as ``24h``, ``7d``, ``4w``, ``1m``, ``1q``
+``column``                   a corpus column name (checked in the notebook, against the
+                             loaded corpus: :func:`analysis.filters.check_column`)
+``non-empty``                a list with at least one item
+==========================  ==========================================================
+
+The comment holds no ``=`` (papermill's own parameter reader skips a line with two), hence
+``min 1`` rather than ``>= 1``. None passes every rule when the parameter is ``Optional``.
+
+Some parameters belong to the runner: ``output_dir`` is always the report's own folder, so a
+file the report writes sits beside its HTML and the link to it works.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from analysis.reports._params import ReportParameter
+from analysis.errors import NewsdeskError, ReportError
+
+#: Parameters the runner sets; a value given for them is refused.
+RUNNER_OWNED: dict[str, str] = {
+    "output_dir": "the runner writes every file of a report into the report's own folder "
+    "(beside its HTML, so links work); it cannot be set",
+}
+
+_BOUND = re.compile(r"^(min|max|>|<)\s*(-?\d+(?:\.\d+)?)$")
+_SPAN = re.compile(r"^(-?\d+(?:\.\d+)?)\s*\.\.\s*(-?\d+(?:\.\d+)?)$")
+_WORDS = ("date", "window", "column", "non-empty")
+
+
+def _number(text: str) -> float | int:
+    return float(text) if "." in text else int(text)
+
+
+def _fail(report: str, param: ReportParameter, value: Any, expected: str) -> ReportError:
+    return ReportError(
+        f"report {report!r}: parameter {param.name}={value!r} is not valid; expected "
+        f"{expected} (default: {param.default_text})"
+    )
+
+
+def _check_rule(report: str, param: ReportParameter, value: Any, rule: str) -> None:
+    from analysis.analyses.filters import parse_date_bound, parse_window
+
+    rule = rule.strip()
+    if m := _BOUND.match(rule):
+        op, limit = m.group(1), _number(m.group(2))
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            raise _fail(report, param, value, "a number")
+        ok = {"min": value >= limit, "max": value <= limit, ">": value > limit, "<": value < limit}
+        words = {"min": "at least", "max": "at most", ">": "above", "<": "below"}
+        if not ok[op]:
+            raise _fail(report, param, value, f"a number {words[op]} {limit}")
+    elif m := _SPAN.match(rule):
+        lo, hi = _number(m.group(1)), _number(m.group(2))
+        if not isinstance(value, int | float) or isinstance(value, bool) or not lo <= value <= hi:
+            raise _fail(report, param, value, f"a number from {lo} to {hi}")
+    elif rule == "date":
+        try:
+            parse_date_bound(value, arg=param.name)
+        except NewsdeskError:
+            raise _fail(report, param, value, 'a date YYYY-MM-DD (e.g. "2026-09-01")') from None
+    elif rule == "window":
+        try:
+            parse_window(value, arg=param.name)
+        except NewsdeskError as exc:
+            raise ReportError(f"report {report!r}: parameter {exc}") from None
+    elif rule == "column":
+        if not isinstance(value, str) or not value.strip():
+            raise _fail(report, param, value, "the name of a corpus column, e.g. 'source'")
+    elif rule == "non-empty":
+        if isinstance(value, list | tuple | dict | str) and len(value) == 0:
+            raise _fail(report, param, value, "at least one item")
+    else:
+        raise ReportError(
+            f"report {report!r}: parameter {param.name} declares an unknown rule "
+            f"'(valid: {rule})'; rules are one of A, B; each one of A, B; min N; max N; "
+            f"> N; < N; N..M; {'; '.join(_WORDS)}"
+        )
+
+
+def check_value(report: str, param: ReportParameter, value: Any) -> None:
+    """Raise ReportError when ``value`` (already of the right type) is not a valid value
+    of ``param``: runner-owned, not among its ``Literal`` choices, or breaking its rule."""
+    if param.name in RUNNER_OWNED:
+        raise ReportError(
+            f"report {report!r}: parameter {param.name}={value!r} is refused: "
+            f"{RUNNER_OWNED[param.name]}"
+        )
+    if value is None:
+        return  # the type check already decided whether None is allowed
+    if param.choices is not None and value not in param.choices:
+        raise _fail(report, param, value, "one of " + ", ".join(map(repr, param.choices)))
+    if param.item_choices is not None and isinstance(value, list | tuple):
+        bad = [v for v in value if v not in param.item_choices]
+        if bad:
+            raise _fail(
+                report,
+                param,
+                value,
+                f"items from {', '.join(map(repr, param.item_choices))} (not {bad[0]!r})",
+            )
+    for rule in filter(None, (r.strip() for r in param.rule.split(";"))):
+        _check_rule(report, param, value, rule)
+
+
+def check_combination(report: str, values: Mapping[str, Any]) -> None:
+    """Checks across parameters: ``start`` with ``window``, ``start`` after ``end``."""
+    from analysis.analyses.filters import parse_date_bound
+
+    start, end, window = values.get("start"), values.get("end"), values.get("window")
+    if start and window:
+        raise ReportError(
+            f"report {report!r}: parameters start={start!r} and window={window!r} cannot both "
+            "be given: a window counts back from end (or the newest article); give start and "
+            "end instead"
+        )
+    try:
+        lo = parse_date_bound(start, arg="start")
+        hi = parse_date_bound(end, arg="end")
+    except NewsdeskError:
+        return  # not declared as dates here; the notebook reports it
+    if lo is not None and hi is not None and lo > hi:
+        raise ReportError(
+            f"report {report!r}: parameter start={start!r} is after end={end!r}; "
+            "expected start <= end"
+        )
