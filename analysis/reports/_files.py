@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from analysis.reports._params import read_notebook_json
 from analysis.errors import ReportError
+from analysis.reports._params import read_notebook_json
 
 #: The kernel used when the notebook names a kernelspec that is not installed.
 FALLBACK_KERNEL = "python3"

@@ -29,8 +29,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from analysis.reports._params import ReportParameter
 from analysis.errors import NewsdeskError, ReportError
+from analysis.reports._params import ReportParameter
 
 #: Parameters the runner sets; a value given for them is refused.
 RUNNER_OWNED: dict[str, str] = {

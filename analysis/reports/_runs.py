@@ -28,9 +28,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from analysis.reports._files import atomic_write, load_record
 from analysis._runlog import say
 from analysis.errors import ReportError
+from analysis.reports._files import atomic_write, load_record
 from analysis.reports.status import most_serious
 
 RUN_RECORD = "run.json"
@@ -223,8 +223,8 @@ def _look_at_corpus(
     ctx: RunContext, parameters: Mapping[str, Any], *, briefing: bool, quiet: bool
 ) -> None:
     """Record what the run sees (ids, period); with ``briefing``, write the briefing too."""
-    from analysis.corpus.snapshot import load_corpus_cached
     from analysis.analyses.metadata import with_url_sections
+    from analysis.corpus.snapshot import load_corpus_cached
 
     t0 = time.perf_counter()
     # the snapshot the reports of this run read too: the corpus is loaded once per run
@@ -255,8 +255,8 @@ def _look_at_corpus(
         ctx.record["n_new"] = int((~corpus["doc_id"].astype(str).isin(seen)).sum())
     ctx.record["doc_ids"] = sorted(map(str, corpus["doc_id"]))
     if briefing:
-        from analysis.reports._briefing_html import briefing_page, briefing_section
         from analysis.analyses.briefing import build_briefing
+        from analysis.reports._briefing_html import briefing_page, briefing_section
 
         result = build_briefing(
             corpus,

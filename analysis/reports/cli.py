@@ -155,7 +155,12 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 def _cmd_report(args: argparse.Namespace) -> int:
     from analysis.reports._params import coerce_cli_value
-    from analysis.reports.runner import find_notebooks_dir, format_summary, report_parameters, run_reports
+    from analysis.reports.runner import (
+        find_notebooks_dir,
+        format_summary,
+        report_parameters,
+        run_reports,
+    )
 
     if args.all and args.names:
         raise ReportError("give report names or --all, not both")

@@ -34,6 +34,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from analysis._runlog import kernel_manager_class, report_progress, say
+from analysis.corpus._walk import mark_output_root
+from analysis.errors import ReportError
 from analysis.reports._files import (
     atomic_write,
     fingerprint_path,
@@ -57,9 +60,6 @@ from analysis.reports._runs import (
     scan_runs,
     start_run,
 )
-from analysis._runlog import kernel_manager_class, report_progress, say
-from analysis.corpus._walk import mark_output_root
-from analysis.errors import ReportError
 from analysis.reports.status import read_status
 
 __all__ = [
@@ -166,9 +166,7 @@ def find_notebooks_dir(notebooks_dir: str | os.PathLike[str] | None = None) -> P
     """
     chosen = notebooks_dir or os.environ.get("NEWSDESK_NOTEBOOKS")
     path = (
-        Path(chosen).expanduser()
-        if chosen
-        else Path(__file__).resolve().parents[2] / "notebooks"
+        Path(chosen).expanduser() if chosen else Path(__file__).resolve().parents[2] / "notebooks"
     )
     path = path.resolve()
     if not path.is_dir():

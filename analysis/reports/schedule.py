@@ -34,9 +34,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from analysis.errors import NewsdeskError, ReportError
 from analysis.reports._params import validate_parameters
 from analysis.reports._runs import check_run_name, run_name_for
-from analysis.errors import NewsdeskError, ReportError
 from analysis.reports.runner import ReportResult, report_parameters, run_reports
 
 __all__ = ["Schedule", "ScheduledReport", "load_schedule", "run_schedule"]

@@ -73,8 +73,8 @@ def check_selection(docs: pd.DataFrame) -> str | None:
         >>> check_selection(filter_corpus(undated, window="7d"))
         'this corpus has no dates; a window needs dates'
     """
-    from analysis.reports.display import message_html
     from analysis.analyses.filters import empty_reason
+    from analysis.reports.display import message_html
 
     _sections.update(ok=0, not_computed=0, empty=0)
     _first_problem.clear()
