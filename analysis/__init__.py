@@ -13,6 +13,7 @@ Example:
 
 from __future__ import annotations
 
+from analysis._version import __version__
 from analysis.analyses.entities import (
     DEFAULT_TYPES,
     entity_cooccurrence,
@@ -55,8 +56,6 @@ from analysis.nlp.models import load_model
 from analysis.nlp.normalize import load_aliases, normalize_entities
 from analysis.reports.runner import ReportResult, run_report, run_reports
 from analysis.reports.schedule import run_schedule
-
-__version__ = "0.1.0"
 
 __all__ = [
     "DEFAULT_TYPES",

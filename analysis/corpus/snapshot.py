@@ -79,9 +79,9 @@ def loader_version() -> str:
         >>> len(loader_version())
         16
     """
-    import analysis
+    from analysis._version import __version__
 
-    h = hashlib.sha256(f"{analysis.__version__}|{_FORMAT}".encode())
+    h = hashlib.sha256(f"{__version__}|{_FORMAT}".encode())
     here = Path(__file__).resolve().parent
     for name in LOADER_MODULES:
         path = here / f"{name}.py"

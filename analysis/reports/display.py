@@ -586,7 +586,7 @@ def report_header(
 
 
 def _pkg_version() -> str:
-    from analysis import __version__
+    from analysis._version import __version__
 
     return __version__
 
