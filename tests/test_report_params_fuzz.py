@@ -19,7 +19,7 @@ from analysis.analyses.filters import (  # noqa: E402
     parse_window,
 )
 from analysis.errors import AnalysisInputError, ReportError  # noqa: E402
-from analysis.reports._params import coerce_cli_value, validate_parameters  # noqa: E402
+from analysis.reports._param_checks import coerce_cli_value, validate_parameters  # noqa: E402
 from analysis.reports.runner import report_parameters  # noqa: E402
 
 REPORTS = ("term_frequency", "entity_cooccurrence", "sentiment")

@@ -8,7 +8,8 @@ import pytest
 
 from analysis.errors import ReportError
 from analysis.reports import cli
-from analysis.reports._params import coerce_cli_value, parse_parameters_source
+from analysis.reports._param_checks import coerce_cli_value
+from analysis.reports._params import parse_parameters_source
 from analysis.reports.runner import report_parameters, run_reports
 
 

@@ -20,11 +20,8 @@ import pytest
 from analysis.errors import ReportError
 from analysis.reports._files import fingerprint_path as _fingerprint_path
 from analysis.reports._index import render_index
-from analysis.reports._params import (
-    coerce_cli_value,
-    parse_parameters_source,
-    validate_parameters,
-)
+from analysis.reports._param_checks import coerce_cli_value, validate_parameters
+from analysis.reports._params import parse_parameters_source
 from analysis.reports._runs import run_name_for
 from analysis.reports.runner import (
     ReportResult,

@@ -1,4 +1,4 @@
-"""Private: read a report notebook's ``parameters`` cell and check values against it.
+"""Private: read a report notebook's ``parameters`` cell (names, types, defaults, rules).
 
 papermill's own scanner (``papermill.inspect_notebook``) skips annotations written as
 ``str | None`` (its pattern allows no ``|``), so the cell is parsed here with :mod:`ast`;
@@ -14,15 +14,13 @@ Valid values beyond the type are declared in the line's comment as ``(valid: RUL
 ``top: int = 20  # rows per table (valid: min 1)`` or
 ``freq: str = "week"  # time step (valid: one of day, week, month)``; ``one of ...`` and
 ``each one of ...`` become :attr:`ReportParameter.choices` / ``item_choices`` like a
-``Literal``, the other rules are checked by :mod:`analysis._report_validate` before any
-kernel starts. (A comment holds no ``=``: papermill's own reader skips such lines.)
+``Literal``, values given are coerced and checked by :mod:`analysis.reports._param_checks`
+before any kernel starts. (A comment holds no ``=``: papermill's own reader skips such lines.)
 """
 
 from __future__ import annotations
 
 import ast
-import datetime as dt
-import difflib
 import io
 import json
 import re
@@ -300,90 +298,3 @@ def read_parameters(notebook: Path, *, report: str) -> dict[str, ReportParameter
     except ReportError as exc:
         raise ReportError(f"report {report!r}: {exc}") from None
     return params
-
-
-def unknown_parameter_error(report: str, name: Any, value: Any, valid: list[str]) -> ReportError:
-    """The error for a parameter the report does not declare, with the closest name."""
-    close = difflib.get_close_matches(str(name), valid, n=1, cutoff=0.6)
-    hint = f" Did you mean {close[0]!r}?" if close else ""
-    return ReportError(
-        f"report {report!r} has no parameter {name!r} (value {value!r}).{hint} "
-        f"Valid parameters: {', '.join(valid) or '(none)'}"
-    )
-
-
-def _plain(value: Any, accepts_str: bool) -> Any:
-    """Dates become ISO strings (YAML reads 2024-01-01 as a date); containers recursively."""
-    if isinstance(value, dt.date) and accepts_str:
-        return value.isoformat()
-    if isinstance(value, list | tuple):
-        return [_plain(v, True) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _plain(v, True) for k, v in value.items()}
-    return value
-
-
-def _is_literal(value: Any) -> bool:
-    if value is None or isinstance(value, bool | int | float | str):
-        return True
-    if isinstance(value, list | tuple):
-        return all(_is_literal(v) for v in value)
-    if isinstance(value, dict):
-        return all(isinstance(k, str) and _is_literal(v) for k, v in value.items())
-    return False
-
-
-def validate_parameters(
-    report: str, given: dict[str, Any], declared: dict[str, ReportParameter]
-) -> dict[str, Any]:
-    """Check ``given`` against ``declared``; return the values to pass to the notebook.
-
-    Raises ReportError naming the report, the parameter, the value and what is valid:
-    for the type, and for the valid values declared beside it (``Literal[...]``,
-    ``(valid: ...)``; see :mod:`analysis._report_validate`).
-    """
-    from analysis.reports._param_checks import check_combination, check_value
-
-    values: dict[str, Any] = {}
-    for name, value in given.items():
-        if name not in declared:
-            raise unknown_parameter_error(report, name, value, sorted(declared))
-        param = declared[name]
-        value = _plain(value, param.allowed is None or str in param.allowed)
-        if not _is_literal(value) or not param.accepts(value):
-            annotation = f" (declared `{name}: {param.type}`)" if param.type else ""
-            raise ReportError(
-                f"report {report!r}: parameter {name}={value!r} has type "
-                f"{type(value).__name__}; expected {param.describe_type()}{annotation}; "
-                f"default is {param.default_text}"
-            )
-        check_value(report, param, value)
-        values[name] = value
-    check_combination(report, {**{k: p.default for k, p in declared.items()}, **values})
-    return values
-
-
-def coerce_cli_value(raw: str, param: ReportParameter | None) -> Any:
-    """A ``-p name value`` string as a value.
-
-    A parameter declared ``str`` (or ``Optional[str]``, or a ``Literal`` of strings) takes
-    the text as given: ``"Section #5 ruling"`` stays whole, ``"~"`` is not None. Other
-    parameters are read as YAML (numbers, lists, null, true); when that fails, or the parsed
-    value does not fit and the parameter also accepts str, the raw string is used.
-    """
-    import yaml
-
-    if param is not None and param.allowed is not None and set(param.allowed) <= {str, _NONE}:
-        return raw
-    try:
-        parsed = yaml.safe_load(raw) if raw.strip() else raw
-    except (yaml.YAMLError, ValueError):  # ValueError: e.g. a YAML date 2026-13-45
-        parsed = raw
-    if param is None:
-        return parsed
-    plain = _plain(parsed, param.allowed is None or str in param.allowed)
-    if param.accepts(plain) and _is_literal(plain):
-        return plain
-    if param.allowed is not None and str in param.allowed:
-        return raw
-    return plain

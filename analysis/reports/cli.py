@@ -154,7 +154,7 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from analysis.reports._params import coerce_cli_value
+    from analysis.reports._param_checks import coerce_cli_value
     from analysis.reports.runner import (
         find_notebooks_dir,
         format_summary,

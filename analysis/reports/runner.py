@@ -47,11 +47,8 @@ from analysis.reports._files import (
     temp_name,
 )
 from analysis.reports._fs import check_writable, clean_stale_temporaries
-from analysis.reports._params import (
-    ReportParameter,
-    read_parameters,
-    validate_parameters,
-)
+from analysis.reports._param_checks import validate_parameters
+from analysis.reports._params import ReportParameter, read_parameters
 from analysis.reports._runs import (
     check_run_name,
     finish_run,
@@ -702,7 +699,7 @@ def run_reports(
         used = set().union(*(read_parameters(p.notebook, report=p.name) for p in plans))
         unknown = sorted(set(shared) - used)
         if unknown:
-            from analysis.reports._params import unknown_parameter_error
+            from analysis.reports._param_checks import unknown_parameter_error
 
             raise unknown_parameter_error(
                 ", ".join(names), unknown[0], shared[unknown[0]], sorted(used)

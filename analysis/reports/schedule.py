@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis.errors import NewsdeskError, ReportError
-from analysis.reports._params import validate_parameters
+from analysis.reports._param_checks import validate_parameters
 from analysis.reports._runs import check_run_name, run_name_for
 from analysis.reports.runner import ReportResult, report_parameters, run_reports
 
