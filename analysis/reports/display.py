@@ -1,30 +1,38 @@
 """Safe, readable HTML output for report notebooks: tables, figures with alt text, messages.
 
-Article titles and text are untrusted: everything shown goes through :func:`html.escape` here,
-so a title such as ``<script>alert(1)</script>`` appears as text, never as markup. Notebooks
-render through these helpers only (never Markdown built from article text).
+Article titles and text are untrusted: everything shown is escaped (the ``*_html``
+builders of :mod:`analysis.reports._html`, re-exported here), so a title such as
+``<script>alert(1)</script>`` appears as text, never as markup. Notebooks render through
+these helpers only (never Markdown built from article text).
 
 The ``*_html`` functions return :class:`Html` (a ``str`` that Jupyter displays as HTML); the
-``show_*`` functions display it in the running notebook.
+``show_*`` functions display it in the running notebook; :func:`report_section` runs one
+section and :func:`report_header` / :func:`report_footer` frame a report.
 """
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import datetime as dt
-import html
-import io
-import os
 import platform
-import urllib.parse
 from collections.abc import Iterator, Mapping, Sequence
 from importlib import metadata
-from pathlib import Path
 from typing import Any, Literal
 
-import numpy as np
 import pandas as pd
+
+from analysis.reports._html import (
+    _STYLE,
+    Html,
+    _esc,
+    figure_html,
+    file_link_html,
+    heading_html,
+    kwic_html,
+    message_html,
+    table_html,
+)
+from analysis.reports.status import record_section
 
 __all__ = [
     "Html",
@@ -46,51 +54,6 @@ __all__ = [
     "table_html",
 ]
 
-ELLIPSIS = "…"
-
-# Selectors repeat a class (".nd-table.nd-table") to outrank JupyterLab's
-# ":not(.jp-RenderedMarkdown).jp-RenderedHTMLCommon td" (right-aligned cells) in the HTML export.
-
-_STYLE = """<style>
-table.nd-table{border-collapse:collapse;table-layout:auto;width:auto;max-width:100%;
- font-size:13px;margin:0.2em 0 1em 0}
-table.nd-table.nd-table>thead>tr>th,table.nd-table.nd-table>tbody>tr>td{border:1px solid #d0d7de;
- padding:3px 7px;vertical-align:top;text-align:left;white-space:normal;
- overflow-wrap:anywhere;word-break:break-word;max-width:32em}
-table.nd-table.nd-table>thead>tr>th{background:#f3f5f7;font-weight:600;white-space:nowrap;
- word-break:normal;overflow-wrap:normal}
-table.nd-table.nd-table>tbody>tr>td.nd-num{text-align:right;white-space:nowrap;
- font-variant-numeric:tabular-nums}
-table.nd-table.nd-table>tbody>tr:nth-child(even)>td{background:#fafbfc}
-table.nd-kwic.nd-table>tbody>tr>td.nd-left{text-align:right}
-table.nd-kwic.nd-table>tbody>tr>td.nd-kw{font-weight:700;white-space:nowrap;text-align:center}
-p.nd-caption{font-weight:600;margin:0.8em 0 0.2em 0}
-p.nd-note{color:#57606a;font-size:12px;margin:-0.6em 0 1em 0}
-p.nd-footer{color:#57606a;font-size:12px;margin:1.5em 0 0.5em 0}
-div.nd-msg{border-left:4px solid #0969da;background:#f0f6fc;padding:8px 12px;margin:0.6em 0}
-div.nd-msg.nd-warning{border-color:#bf8700;background:#fff8c5}
-div.nd-msg.nd-error{border-color:#cf222e;background:#ffebe9}
-figure.nd-fig{margin:0.6em 0 1.2em 0}
-figure.nd-fig img{max-width:100%;height:auto}
-figure.nd-fig figcaption{color:#57606a;font-size:12px}
-header.nd-header{border:1px solid #d0d7de;border-radius:6px;padding:10px 16px;margin:0 0 1em 0}
-header.nd-header h1{font-size:1.5em;margin:0 0 0.4em 0}
-header.nd-header dl{display:grid;grid-template-columns:max-content 1fr;gap:3px 16px;margin:0}
-header.nd-header dt{font-weight:600;white-space:nowrap;margin:0}
-header.nd-header dd{margin:0;overflow-wrap:anywhere}
-</style>"""
-
-
-class Html(str):
-    """A string of safe HTML that Jupyter renders as HTML when it is a cell's value."""
-
-    def _repr_html_(self) -> str:
-        return str(self)
-
-
-def _esc(value: Any) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
-
 
 def show(block: str) -> None:
     """Display an :class:`Html` block (or any already-escaped HTML string) in the notebook."""
@@ -100,102 +63,6 @@ def show(block: str) -> None:
 
 
 # --------------------------------------------------------------------------------------- tables
-
-
-def _truncate(text: str, limit: int | None) -> str:
-    if limit is not None and len(text) > limit:
-        return text[: max(limit - 1, 0)].rstrip() + ELLIPSIS
-    return text
-
-
-def _format_cell(value: Any, *, float_digits: int) -> tuple[str, bool]:
-    """(text, is_number) for one cell."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return "", False
-    if isinstance(value, bool | np.bool_):
-        return ("yes" if value else "no"), False
-    if isinstance(value, int | np.integer):
-        return f"{int(value):,}", True
-    if isinstance(value, float | np.floating):
-        if np.isnan(value):
-            return "", True
-        if np.isinf(value):
-            return ("∞" if value > 0 else "-∞"), True
-        if float(value).is_integer() and abs(value) >= 1000:
-            return f"{value:,.0f}", True
-        if value != 0 and abs(value) < 0.5 * 10**-float_digits:
-            return f"{value:.1e}", True  # e.g. small p-values: 3.2e-07, not 0.000
-        return f"{value:.{float_digits}f}", True
-    if isinstance(value, pd.Timestamp | dt.datetime):
-        ts = pd.Timestamp(value)
-        if ts == ts.normalize():
-            return ts.strftime("%Y-%m-%d"), False
-        return ts.strftime("%Y-%m-%d %H:%M"), False
-    if isinstance(value, list | tuple | set | frozenset | np.ndarray):
-        items = [v.get("text", v) if isinstance(v, Mapping) else v for v in value]
-        sep = " | " if any(isinstance(v, Mapping) for v in value) else ", "
-        return sep.join(" ".join(str(v).split()) for v in items), False
-    return str(value), False
-
-
-def table_html(
-    df: pd.DataFrame,
-    *,
-    max_rows: int | None = 20,
-    max_colwidth: int | None = 80,
-    caption: str | None = None,
-    index: bool = False,
-    float_digits: int = 3,
-    columns: Sequence[str] | None = None,
-) -> Html:
-    """Render a DataFrame as an escaped HTML table that wraps text instead of scrolling.
-
-    Cells longer than ``max_colwidth`` characters are cut with an ellipsis; rows beyond
-    ``max_rows`` are left out with a note saying how many. Every value, column name and the
-    caption are HTML-escaped.
-
-    Args:
-        df: the table.
-        max_rows: most rows shown (None: all).
-        max_colwidth: most characters per cell (None: no limit).
-        caption: a title shown above the table.
-        index: include the index as the first column(s).
-        float_digits: decimals shown for floats.
-        columns: show only these columns, in this order.
-
-    Returns:
-        The HTML.
-
-    Example:
-        >>> show(table_html(top_terms, max_rows=10, caption="Top terms"))
-    """
-    if columns is not None:
-        df = df.loc[:, list(columns)]
-    if index:
-        df = df.reset_index()
-    n_total = len(df)
-    shown = df if max_rows is None else df.head(max_rows)
-    parts = [_STYLE]
-    if caption:
-        parts.append(f'<p class="nd-caption">{_esc(caption)}</p>')
-    label = f' aria-label="{_esc(caption)}"' if caption else ""
-    parts.append(f'<table class="nd-table"{label}><thead><tr>')
-    parts.extend(f"<th>{_esc(_truncate(str(c), max_colwidth))}</th>" for c in shown.columns)
-    parts.append("</tr></thead><tbody>")
-    for row in shown.itertuples(index=False, name=None):
-        parts.append("<tr>")
-        for value in row:
-            text, is_num = _format_cell(value, float_digits=float_digits)
-            full = text
-            text = _truncate(text, max_colwidth)
-            title = f' title="{_esc(full)}"' if text != full else ""
-            cls = ' class="nd-num"' if is_num else ""
-            parts.append(f"<td{cls}{title}>{_esc(text)}</td>")
-        parts.append("</tr>")
-    parts.append("</tbody></table>")
-    if n_total > len(shown):
-        parts.append(f'<p class="nd-note">Showing {len(shown):,} of {n_total:,} rows.</p>')
-    return Html("".join(parts))
 
 
 def show_table(
@@ -233,47 +100,6 @@ def show_table(
 # -------------------------------------------------------------------------------------- figures
 
 
-def figure_html(fig: Any, *, alt: str, caption: str | None = None, dpi: int = 110) -> Html:
-    """Render a matplotlib figure as an ``<img>`` with alt text (PNG, base64), then close it.
-
-    Args:
-        fig: a :class:`matplotlib.figure.Figure`.
-        alt: a description of what the figure shows, for screen readers (required).
-        caption: optional text shown under the figure.
-        dpi: resolution of the PNG.
-
-    Returns:
-        The HTML.
-
-    Example:
-        >>> fig, ax = plt.subplots(); ax.plot([1, 2]); show(figure_html(fig, alt="A line"))
-    """
-    import matplotlib.pyplot as plt
-
-    if not isinstance(alt, str) or not alt.strip():
-        from analysis.errors import AnalysisInputError
-
-        raise AnalysisInputError(
-            f"figure_html(): alt={alt!r} is not valid; describe the figure in words"
-        )
-    import matplotlib as mpl
-
-    from analysis.reports.plots import literal_text
-
-    buf = io.BytesIO()
-    try:  # text drawn literally: a "$" in a title or name is not math text
-        with mpl.rc_context({"text.parse_math": False}):
-            literal_text(fig).savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
-    finally:
-        plt.close(fig)
-    data = base64.b64encode(buf.getvalue()).decode("ascii")
-    cap = f"<figcaption>{_esc(caption)}</figcaption>" if caption else ""
-    return Html(
-        f'{_STYLE}<figure class="nd-fig"><img alt="{_esc(alt.strip())}" '
-        f'src="data:image/png;base64,{data}">{cap}</figure>'
-    )
-
-
 def show_figure(fig: Any, *, alt: str, caption: str | None = None, dpi: int = 110) -> None:
     """Display :func:`figure_html` (and close the figure so it is not shown twice).
 
@@ -286,15 +112,6 @@ def show_figure(fig: Any, *, alt: str, caption: str | None = None, dpi: int = 11
 # ------------------------------------------------------------------------------------- messages
 
 
-def message_html(text: str, *, kind: Literal["info", "warning", "error"] = "info") -> Html:
-    """An escaped message box, e.g. for an empty result.
-
-    Example:
-        >>> message_html("No documents match the filters.")
-    """
-    return Html(f'{_STYLE}<div class="nd-msg nd-{_esc(kind)}" role="note">{_esc(text)}</div>')
-
-
 def show_message(text: str, *, kind: Literal["info", "warning", "error"] = "info") -> None:
     """Display :func:`message_html`.
 
@@ -304,30 +121,9 @@ def show_message(text: str, *, kind: Literal["info", "warning", "error"] = "info
     show(message_html(text, kind=kind))
 
 
-def heading_html(text: str, *, level: int = 2) -> Html:
-    """An escaped heading (``level`` 1-6)."""
-    level = min(max(int(level), 1), 6)
-    return Html(f"<h{level}>{_esc(text)}</h{level}>")
-
-
 def show_heading(text: str, *, level: int = 2) -> None:
     """Display :func:`heading_html`."""
     show(heading_html(text, level=level))
-
-
-def file_link_html(path: str | os.PathLike[str], *, text: str | None = None) -> Html:
-    """A message linking a file written beside the report (the link is its bare file name).
-
-    Example:
-        >>> file_link_html("reports/sample/2026-09-07/entity_network.gexf", text="Network for Gephi")
-    """
-    name = Path(path).name
-    href = urllib.parse.quote(name)
-    label = _esc(text or "File written")
-    return Html(
-        f'{_STYLE}<div class="nd-msg" role="note">{label}: '
-        f'<a href="{_esc(href)}" download>{_esc(name)}</a></div>'
-    )
 
 
 def require_documents(corpus: pd.DataFrame) -> None:
@@ -357,7 +153,6 @@ def report_section(corpus: pd.DataFrame | None = None) -> Iterator[None]:
         ...     show_table(term_frequencies(docs, top=20))
     """
     from analysis.errors import NewsdeskError, NoDatesError
-    from analysis.reports.status import record_section
 
     empty = corpus is not None and len(corpus) == 0
     if empty:
@@ -379,69 +174,6 @@ def report_section(corpus: pd.DataFrame | None = None) -> Iterator[None]:
 
 
 # ----------------------------------------------------------------------------------------- KWIC
-
-
-def kwic_html(
-    hits: pd.DataFrame,
-    *,
-    left: str = "left",
-    keyword: str = "keyword",
-    right: str = "right",
-    extra: Sequence[str] = (),
-    max_rows: int | None = 30,
-    max_context: int = 90,
-    caption: str | None = None,
-) -> Html:
-    """Keyword-in-context lines: left context right-aligned, the keyword bold, right context.
-
-    Contexts are cut to ``max_context`` characters next to the keyword; everything is escaped.
-
-    Args:
-        hits: one row per hit with the ``left``, ``keyword`` and ``right`` columns.
-        left: column with the text before the keyword.
-        keyword: column with the keyword as found.
-        right: column with the text after the keyword.
-        extra: further columns shown after the context (e.g. ``"title"``, ``"published"``).
-        max_rows: most lines shown.
-        max_context: most characters of context each side.
-        caption: a title above the lines.
-
-    Returns:
-        The HTML.
-
-    Example:
-        >>> show(kwic_html(kwic(corpus, "bank"), extra=["title"]))
-    """
-    n_total = len(hits)
-    shown = hits if max_rows is None else hits.head(max_rows)
-    parts = [_STYLE]
-    if caption:
-        parts.append(f'<p class="nd-caption">{_esc(caption)}</p>')
-    label = f' aria-label="{_esc(caption)}"' if caption else ""
-    parts.append(
-        f'<table class="nd-table nd-kwic"{label}><thead><tr>'
-        "<th>before</th><th>keyword</th><th>after</th>"
-    )
-    parts.extend(f"<th>{_esc(c)}</th>" for c in extra)
-    parts.append("</tr></thead><tbody>")
-    for _, row in shown.iterrows():
-        lt = " ".join(str(row.get(left, "") or "").split())
-        rt = " ".join(str(row.get(right, "") or "").split())
-        if len(lt) > max_context:
-            lt = ELLIPSIS + lt[-(max_context - 1) :].lstrip()
-        rt = _truncate(rt, max_context)
-        parts.append(
-            f'<tr><td class="nd-left">{_esc(lt)}</td>'
-            f'<td class="nd-kw">{_esc(row.get(keyword, ""))}</td><td>{_esc(rt)}</td>'
-        )
-        for c in extra:
-            text, _ = _format_cell(row.get(c), float_digits=3)
-            parts.append(f"<td>{_esc(_truncate(text, 60))}</td>")
-        parts.append("</tr>")
-    parts.append("</tbody></table>")
-    if n_total > len(shown):
-        parts.append(f'<p class="nd-note">Showing {len(shown):,} of {n_total:,} lines.</p>')
-    return Html("".join(parts))
 
 
 def show_kwic(hits: pd.DataFrame, **kwargs: Any) -> None:

@@ -29,6 +29,8 @@ from typing import Any
 
 import pandas as pd
 
+from analysis.reports._html import message_html
+
 __all__ = [
     "EXIT_CODES",
     "STATUS_MIME",
@@ -74,7 +76,6 @@ def check_selection(docs: pd.DataFrame) -> str | None:
         'this corpus has no dates; a window needs dates'
     """
     from analysis.analyses.filters import empty_reason
-    from analysis.reports.display import message_html
 
     _sections.update(ok=0, not_computed=0, empty=0)
     _first_problem.clear()
@@ -150,8 +151,6 @@ def exit_code(statuses: Iterable[str]) -> int:
 def failure_html(ename: str, evalue: str, source: str, where: str) -> str:
     """The block shown in a failed report's HTML instead of a traceback: the error and the
     code of the cell that raised (the traceback stays in the kept notebook)."""
-    from analysis.reports.display import message_html
-
     head = message_html(
         f"This report stopped with an error {where}: {ename}: {evalue}", kind="error"
     )
