@@ -45,7 +45,7 @@ _CHILD = textwrap.dedent(
     from analysis import annotate
 
     if {start!r}:  # as in a Jupyter kernel, where other threads rule out "fork"
-        mod = importlib.import_module("analysis.nlp.annotator")
+        mod = importlib.import_module("analysis.nlp._pool")
         mod._mp_context = lambda: multiprocessing.get_context({start!r})
 
     if __name__ == "__main__":

@@ -22,8 +22,10 @@ from analysis.nlp.annotations import ENTITY_COLUMNS, SENTENCE_COLUMNS, Annotatio
 from analysis.nlp.annotator import annotate
 from analysis.nlp.models import load_model
 
-# The module, not the function re-exported as analysis.annotate.
+# The modules: annotate() and its cache parts, the worker pool, the per-text rows.
 annotate_mod = importlib.import_module("analysis.nlp.annotator")
+pool_mod = importlib.import_module("analysis.nlp._pool")
+texts_mod = importlib.import_module("analysis.nlp._texts")
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -229,7 +231,7 @@ def test_changed_alias_table_renormalises_without_annotating(tmp_path):
 
 def test_interrupted_run_resumes_where_it_stopped(tmp_path, monkeypatch, clean):
     monkeypatch.setattr(annotate_mod, "PART_DOCS", 2)
-    monkeypatch.setattr(annotate_mod, "_CHUNK_DOCS", 2)
+    monkeypatch.setattr(pool_mod, "_CHUNK_DOCS", 2)
     calls: list[int] = []
 
     def interrupt(n_done):
@@ -388,16 +390,16 @@ def _die(*args):
 def test_broken_worker_pool_falls_back_to_this_process(tmp_path, monkeypatch, clean):
     import multiprocessing
 
-    monkeypatch.setattr(annotate_mod, "_mp_context", lambda: multiprocessing.get_context("fork"))
-    monkeypatch.setattr(annotate_mod, "_worker_init", _die)
+    monkeypatch.setattr(pool_mod, "_mp_context", lambda: multiprocessing.get_context("fork"))
+    monkeypatch.setattr(pool_mod, "_worker_init", _die)
     with pytest.warns(RuntimeWarning, match="worker processes stopped"):
         ann = _run(_corpus(), tmp_path, n_process=2)
     _same(ann, clean)
 
 
 def test_ctrl_c_between_parts_keeps_the_finished_documents(tmp_path, monkeypatch, clean):
-    monkeypatch.setattr(annotate_mod, "_CHUNK_DOCS", 2)
-    real = annotate_mod.annotate_texts
+    monkeypatch.setattr(pool_mod, "_CHUNK_DOCS", 2)
+    real = pool_mod.annotate_texts
     calls = []
 
     def flaky(*args, **kwargs):
@@ -406,10 +408,10 @@ def test_ctrl_c_between_parts_keeps_the_finished_documents(tmp_path, monkeypatch
             raise KeyboardInterrupt
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(annotate_mod, "annotate_texts", flaky)
+    monkeypatch.setattr(pool_mod, "annotate_texts", flaky)
     with pytest.raises(KeyboardInterrupt):
         _run(_corpus(), tmp_path)
-    monkeypatch.setattr(annotate_mod, "annotate_texts", real)
+    monkeypatch.setattr(pool_mod, "annotate_texts", real)
     resumed = _run(_corpus(), tmp_path)
     assert resumed.stats["n_cached"] == 4
     _same(resumed, clean)
@@ -455,11 +457,12 @@ _RUN = textwrap.dedent(
 
     mod = importlib.import_module("analysis.nlp.annotator")
     mod.PART_DOCS = 64
+    pool = importlib.import_module("analysis.nlp._pool")
 
     if __name__ == "__main__":
         corpus, cache, out, start, n_process, pause = sys.argv[1:7]
         if start != "default":
-            mod._mp_context = lambda: multiprocessing.get_context(start)
+            pool._mp_context = lambda: multiprocessing.get_context(start)
         if pause != "-":
             paused, go = Path(pause + ".paused"), Path(pause)
 
@@ -595,7 +598,7 @@ def test_a_warm_read_only_cache_is_used_and_new_texts_are_not_cached(tmp_path, c
     ],
 )
 def test_segments_are_the_non_blank_lines(text):
-    got = annotate_mod._segments(text)
+    got = texts_mod._segments(text)
     assert [line for _, line in got] == [
         line
         for line in text.replace("\r", "\n").replace("\u2028", "\n").split("\n")
@@ -659,13 +662,13 @@ def test_masked_score_is_vader_on_the_sentence_with_names_replaced(tmp_path):
     sentence = "Delegates of the Supreme People's Assembly met in Pyongyang on Monday."
     ents = ann.entities[ann.entities["doc_id"] == "m1"]
     masked, pos = [], s.loc[sentence, "start"]
-    for row in ents[ents["label"].isin(annotate_mod.MASK_LABELS)].itertuples():
+    for row in ents[ents["label"].isin(texts_mod.MASK_LABELS)].itertuples():
         if " " not in row.text and row.text.lower() in vader.lexicon:
             continue
         masked.append(
             sentence[pos - s.loc[sentence, "start"] : row.start - s.loc[sentence, "start"]]
         )
-        masked.append(annotate_mod.MASK_TOKEN)
+        masked.append(texts_mod.MASK_TOKEN)
         pos = row.end
     masked.append(sentence[pos - s.loc[sentence, "start"] :])
     assert "Supreme" not in "".join(masked)
@@ -682,14 +685,14 @@ def test_masked_score_is_vader_on_the_sentence_with_names_replaced(tmp_path):
 def test_one_word_names_that_are_sentiment_words_are_not_masked():
     sentence = "LOL Mallory said Nice Jones."
     spans = [(0, 3, "ORG"), (4, 11, "PERSON"), (17, 21, "GPE"), (17, 27, "PERSON")]
-    assert annotate_mod._masked(sentence, 0, spans[:3]) == "LOL someone said Nice Jones."
-    assert annotate_mod._masked(sentence, 0, [spans[3]]) == "LOL Mallory said someone."
-    assert annotate_mod._masked(sentence, 0, [(0, 7, "DATE")]) is None
+    assert texts_mod._masked(sentence, 0, spans[:3]) == "LOL someone said Nice Jones."
+    assert texts_mod._masked(sentence, 0, [spans[3]]) == "LOL Mallory said someone."
+    assert texts_mod._masked(sentence, 0, [(0, 7, "DATE")]) is None
 
 
 def test_mask_token_is_neutral_to_vader():
     vader = SentimentIntensityAnalyzer()
-    token = annotate_mod.MASK_TOKEN
+    token = texts_mod.MASK_TOKEN
     assert token == token.lower() and token not in vader.lexicon
     assert vader.polarity_scores(f"{token} met {token}")["compound"] == 0.0
 
@@ -748,7 +751,7 @@ def test_cache_fingerprint_names_segmenting_and_masking(monkeypatch):
     from analysis.nlp.store import PART_SCHEMA, SCHEMA_VERSION, fingerprint_of
 
     assert SCHEMA_VERSION >= 2 and "compound_masked" in PART_SCHEMA.names
-    meta = annotate_mod._store_meta("m 1.0", None)
-    assert "line" in meta["segments"] and annotate_mod.MASK_TOKEN in meta["masked"]
-    monkeypatch.setattr(annotate_mod, "MASK_TOKEN", "another")
-    assert fingerprint_of(annotate_mod._store_meta("m 1.0", None)) != fingerprint_of(meta)
+    meta = texts_mod.store_meta("m 1.0", None)
+    assert "line" in meta["segments"] and texts_mod.MASK_TOKEN in meta["masked"]
+    monkeypatch.setattr(texts_mod, "MASK_TOKEN", "another")
+    assert fingerprint_of(texts_mod.store_meta("m 1.0", None)) != fingerprint_of(meta)
