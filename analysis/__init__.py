@@ -40,7 +40,9 @@ from analysis.analyses.terms import (
     term_trends,
     tokenize,
 )
+from analysis.analyses.terms_dask import term_frequencies_dask
 from analysis.corpus.load import LoadReport, load_corpus, load_report
+from analysis.corpus.shards import read_corpus_dask
 from analysis.errors import (
     AnalysisInputError,
     CacheError,
@@ -49,7 +51,6 @@ from analysis.errors import (
     NoDatesError,
     ReportError,
 )
-from analysis.nlp._dask import read_corpus_dask, term_frequencies_dask
 from analysis.nlp.annotations import Annotations
 from analysis.nlp.annotator import annotate
 from analysis.nlp.models import load_model

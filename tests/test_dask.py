@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 from _corpora import bbc_frame
 
+from analysis.analyses.terms_dask import term_frequencies_dask
+from analysis.corpus.shards import read_corpus_dask
 from analysis.errors import AnalysisInputError, CorpusError
-from analysis.nlp._dask import read_corpus_dask, term_frequencies_dask
 from analysis.nlp.annotator import annotate
 
 # dask's own Parquet reader still calls reset_index(inplace=True), deprecated in pandas 3.1.
