@@ -226,7 +226,7 @@ def test_default_cache_dir(tmp_path, monkeypatch):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)
-    monkeypatch.setattr("analysis.nlp.store._project_root", lambda start: None)
+    monkeypatch.setattr("analysis._cache_dir._project_root", lambda start: None)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert default_cache_dir() == tmp_path / "xdg" / "newsdesk" / "annotations"
 

@@ -101,7 +101,7 @@ def snapshot_root(cache_dir: str | os.PathLike[str] | None = None) -> Path:
         >>> snapshot_root("/tmp/cache/annotations")
         PosixPath('/tmp/cache/snapshots')
     """
-    from analysis.nlp.store import default_cache_dir
+    from analysis._cache_dir import default_cache_dir
 
     base = Path(cache_dir).expanduser() if cache_dir else default_cache_dir()
     return base.parent / "snapshots"

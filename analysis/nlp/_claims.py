@@ -27,7 +27,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analysis.nlp.store import AnnotationStore, cache_error
+from analysis.nlp._cachefs import cache_error
+from analysis.nlp.store import AnnotationStore
 
 try:
     import fcntl

@@ -36,8 +36,6 @@ is a one-line :class:`~analysis.errors.CacheError` naming the path.
 from __future__ import annotations
 
 import contextlib
-import errno
-import hashlib
 import json
 import os
 import shutil
@@ -52,7 +50,24 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from analysis._cache_dir import default_cache_dir
 from analysis.errors import CacheError
+from analysis.nlp._cachefs import (
+    atomic_write_table,
+    cache_error,
+    fsync_dir,
+    is_read_only_error,
+)
+from analysis.nlp._schema import (
+    ENTITY_KIND,
+    NAME_SCHEMA,
+    PART_SCHEMA,
+    SCHEMA_VERSION,
+    SENTENCE_KIND,
+    TEXT_KIND,
+    fingerprint_of,
+    text_hash,
+)
 
 __all__ = [
     "ENTITY_KIND",
@@ -67,118 +82,9 @@ __all__ = [
     "text_hash",
 ]
 
-#: Bump when the rows written for a text change meaning or shape.
-SCHEMA_VERSION = 2
-
-TEXT_KIND, SENTENCE_KIND, ENTITY_KIND = 0, 1, 2
-
-PART_SCHEMA = pa.schema(
-    [
-        ("hash", pa.string()),
-        ("kind", pa.int8()),
-        ("sent_id", pa.int32()),
-        ("start", pa.int32()),
-        ("end", pa.int32()),
-        ("text", pa.string()),
-        ("label", pa.string()),
-        ("neg", pa.float64()),
-        ("neu", pa.float64()),
-        ("pos", pa.float64()),
-        ("compound", pa.float64()),
-        ("compound_masked", pa.float64()),
-    ]
-)
-
-NAME_SCHEMA = pa.schema([("hash", pa.string()), ("start", pa.int32()), ("name", pa.string())])
-
 #: More parts than this are merged into one after a write.
 COMPACT_AFTER_PARTS = 50
 _LOCK_TIMEOUT_S = 600.0
-_ENV_VAR = "NEWSDESK_CACHE_DIR"
-#: errno values that mean "this process may not write here" (not a fault of the cache).
-_READ_ONLY_ERRNOS = frozenset({errno.EACCES, errno.EPERM, errno.EROFS})
-
-
-def _is_read_only_error(exc: BaseException) -> bool:
-    return isinstance(exc, OSError) and exc.errno in _READ_ONLY_ERRNOS
-
-
-def cache_error(action: str, path: Path | str, exc: BaseException) -> CacheError:
-    """A one-line CacheError: what could not be done, to which path, and why."""
-    where = getattr(exc, "filename", None) or path
-    reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
-    reason = " ".join(str(reason).split())
-    return CacheError(f"annotate(): cannot {action} {str(where)!r}: {reason}")
-
-
-def text_hash(text: str) -> str:
-    """The cache key of one exact text: 32 hex digits of BLAKE2b.
-
-    Example:
-        >>> len(text_hash("Hello"))
-        32
-    """
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-
-
-def fingerprint_of(parts: dict[str, Any]) -> str:
-    """A stable 16-hex-digit hash of a JSON-able description (order of keys ignored)."""
-    payload = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
-
-
-def _project_root(start: Path) -> Path | None:
-    for folder in (start, *start.parents):
-        if (folder / "pyproject.toml").is_file() or (folder / ".git").exists():
-            return folder
-    return None
-
-
-def default_cache_dir() -> Path:
-    """Where annotations are cached when ``cache_dir`` is not given.
-
-    ``$NEWSDESK_CACHE_DIR`` when set; else ``data/.cache/annotations`` under the project
-    root (the nearest folder above the working directory holding ``pyproject.toml`` or
-    ``.git``, so notebooks run from a subfolder share the cache); else the user's cache
-    folder, ``$XDG_CACHE_HOME/newsdesk/annotations`` (``~/.cache/newsdesk/annotations``),
-    so a session started elsewhere does not litter its working directory.
-
-    Example:
-        >>> default_cache_dir().name
-        'annotations'
-    """
-    env = os.environ.get(_ENV_VAR)
-    if env:
-        return Path(env).expanduser()
-    root = _project_root(Path.cwd())
-    if root is not None:
-        return root / "data" / ".cache" / "annotations"
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base).expanduser() / "newsdesk" / "annotations"
-
-
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def _atomic_write_table(table: pa.Table, path: Path) -> None:
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        with open(tmp, "wb") as fh:
-            pq.write_table(table, fh, compression="zstd")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    _fsync_dir(path.parent)
 
 
 class AnnotationStore:
@@ -221,7 +127,7 @@ class AnnotationStore:
                         tmp.unlink()
                     raise
         except OSError as exc:
-            if _is_read_only_error(exc) and Path(cache_dir).expanduser().is_dir():
+            if is_read_only_error(exc) and Path(cache_dir).expanduser().is_dir():
                 self._go_read_only(exc)
                 return
             raise CacheError(
@@ -271,7 +177,7 @@ class AnnotationStore:
                 f"for {_LOCK_TIMEOUT_S:.0f} s; if no other run is active, delete its .lock file"
             ) from exc
         except OSError as exc:
-            if not _is_read_only_error(exc):
+            if not is_read_only_error(exc):
                 raise cache_error("lock the cache with", lock_path, exc) from exc
             self._go_read_only(exc)
             with self._shared_lock():
@@ -441,11 +347,11 @@ class AnnotationStore:
                     self._memory.append(table)
                     return None
                 self._cleanup_orphans()
-                _atomic_write_table(table, path)
+                atomic_write_table(table, path)
                 if len(self._part_paths()) > COMPACT_AFTER_PARTS:
                     self._compact_locked()
         except OSError as exc:
-            if _is_read_only_error(exc) and not path.exists():
+            if is_read_only_error(exc) and not path.exists():
                 self._go_read_only(exc)
                 self._keep_in_memory()
                 self._memory.append(table)
@@ -499,7 +405,7 @@ class AnnotationStore:
             with contextlib.suppress(OSError):
                 tmp.unlink()
             raise
-        _fsync_dir(self.folder)
+        fsync_dir(self.folder)
         for path in merged:
             with contextlib.suppress(OSError):
                 path.unlink()
@@ -551,9 +457,9 @@ class AnnotationStore:
                         pc.invert(pc.is_in(old["hash"], value_set=pc.unique(table["hash"])))
                     )
                     table = pa.concat_tables([old, table])
-                _atomic_write_table(table, path)
+                atomic_write_table(table, path)
         except OSError as exc:
-            if _is_read_only_error(exc) and not self.read_only:
+            if is_read_only_error(exc) and not self.read_only:
                 self._go_read_only(exc)
                 self.add_names(aliases_fp, table)
                 return
@@ -572,7 +478,7 @@ class AnnotationStore:
             with self._locked(), contextlib.suppress(FileNotFoundError):
                 path.unlink()
         except OSError as exc:
-            if not _is_read_only_error(exc):
+            if not is_read_only_error(exc):
                 raise cache_error("delete the cache file", path, exc) from exc
             self._go_read_only(exc)
             self._ignored_names.add(aliases_fp)
