@@ -171,7 +171,6 @@ def collect(
     """
     from tqdm.auto import tqdm
 
-    exclude = list(exclude)
     unknown = set(columns or {}) - set(FIELDS)
     if unknown:
         raise CorpusError(
@@ -179,33 +178,70 @@ def collect(
             f"valid fields are {list(FIELDS)}"
         )
     sidecar_auto = sidecar is None or sidecar is True
+    entries = _entries(
+        path, root, frame, exclude=list(exclude), recursive=recursive, sidecar_auto=sidecar_auto
+    )
+    sidecars = _sidecars(entries, frame, sidecar=sidecar, sidecar_auto=sidecar_auto)
+    if frame is None and root.is_file():
+        entries = [e for e in entries if e.kind == "document"]  # neighbours are not inputs
+
+    def read(e: Entry) -> Iterable:
+        if frame is not None:
+            return read_frame(frame, e.rel, columns=columns, unescape=unescape)
+        return _read_entry(e, columns=columns, encoding=encoding, unescape=unescape)
+
+    found = _Collected(entries, sidecars, folders=folders, source=source, category=category)
+    to_read = [e for e in entries if e.kind == "document"]
+    with tqdm(total=len(to_read), desc="loading corpus", unit="file", disable=not progress) as bar:
+        for e in entries:
+            if e.kind != "document":
+                found.skip(e, strict=strict)
+                continue
+            found.add(e, _read_safely(read(e), e), strict=strict)
+            bar.update(1)
+    found.add_sidecar_details()
+    return found.docs, found.report, found.doc_report_idx
+
+
+def _entries(
+    path: Any,
+    root: Path,
+    frame: pd.DataFrame | None,
+    *,
+    exclude: list[str],
+    recursive: bool,
+    sidecar_auto: bool,
+) -> list[Entry]:
+    """The inputs: the walked folder, the single file (and sidecars beside it), or the frame."""
     if frame is not None:
-        base = root
-        entries = [Entry(root, "<DataFrame>", "document")]
-    elif root.is_dir():
-        base = root
-        entries = walk_inputs(root, exclude=exclude, sidecar_auto=True, recursive=recursive)
-    else:
-        base = root.parent
-        if root.suffix.lower() not in SUPPORTED_EXTS:
-            raise CorpusError(
-                f"load_corpus(): path={str(path)!r} has an unsupported extension "
-                f"{root.suffix or '(none)'!r}; expected a folder or one of "
-                f"{sorted(SUPPORTED_EXTS)}"
-            )
-        entries = [Entry(root, root.name, "document")]
-        if sidecar_auto:
-            entries += [
-                classify(p, p.name, exclude=(), sidecar_auto=True)
-                for p in sorted(base.iterdir())
-                if p.is_file()
-                and classify(p, p.name, exclude=(), sidecar_auto=True).kind == "sidecar"
-            ]
+        return [Entry(root, "<DataFrame>", "document")]
+    if root.is_dir():
+        return walk_inputs(root, exclude=exclude, sidecar_auto=True, recursive=recursive)
+    if root.suffix.lower() not in SUPPORTED_EXTS:
+        raise CorpusError(
+            f"load_corpus(): path={str(path)!r} has an unsupported extension "
+            f"{root.suffix or '(none)'!r}; expected a folder or one of "
+            f"{sorted(SUPPORTED_EXTS)}"
+        )
+    entries = [Entry(root, root.name, "document")]
+    if sidecar_auto:
+        entries += [
+            classify(p, p.name, exclude=(), sidecar_auto=True)
+            for p in sorted(root.parent.iterdir())
+            if p.is_file() and classify(p, p.name, exclude=(), sidecar_auto=True).kind == "sidecar"
+        ]
+    return entries
+
+
+def _sidecars(
+    entries: list[Entry], frame: pd.DataFrame | None, *, sidecar: Any, sidecar_auto: bool
+) -> list[Sidecar]:
+    """The sidecars to look file names up in: the explicit one, else those found."""
     sidecars: list[Sidecar] = []
     if frame is not None and sidecar not in (None, False):
         raise CorpusError("load_corpus(): sidecar= applies to files, not to a DataFrame input")
     if sidecar not in (None, False, True):
-        sc_path = Path(sidecar).expanduser()  # type: ignore[arg-type]
+        sc_path = Path(sidecar).expanduser()
         if not sc_path.is_file():
             raise CorpusError(f"load_corpus(): sidecar={str(sidecar)!r} is not a file")
         explicit = read_sidecar(sc_path.read_bytes(), file=str(sidecar), folder="")
@@ -214,93 +250,106 @@ def collect(
             if e.abspath.resolve() == sc_path.resolve():
                 e.kind, e.reason, explicit.file = "sidecar", "sidecar", e.rel
     _read_sidecars(entries, sidecars, sidecar=sidecar, sidecar_auto=sidecar_auto)
-    if frame is None and root.is_file():
-        entries = [e for e in entries if e.kind == "document"]  # neighbours are not inputs
     # An explicit sidecar is the only one; auto-detected ones: the deepest folder's wins.
     sidecars.sort(key=lambda sc: -len(PurePosixPath(sc.folder).parts))
+    return sidecars
 
-    by_name: dict[str, list[str]] = {}
-    for e in entries:
-        if e.kind == "document":
-            by_name.setdefault(PurePosixPath(e.rel).name, []).append(e.rel)
 
-    docs: list[RawDoc] = []
-    report: list[dict[str, Any]] = []  # in input order; docs link by index
-    doc_report_idx: list[int] = []
-    to_read = [e for e in entries if e.kind == "document"]
-    with tqdm(total=len(to_read), desc="loading corpus", unit="file", disable=not progress) as bar:
+class _Collected:
+    """The documents read so far and one report record per input, in input order."""
+
+    def __init__(
+        self,
+        entries: list[Entry],
+        sidecars: list[Sidecar],
+        *,
+        folders: FolderMode | Callable[[tuple[str, ...]], Mapping[str, str | None]],
+        source: str | None,
+        category: str | None,
+    ) -> None:
+        self.sidecars = sidecars
+        self.folders, self.source, self.category = folders, source, category
+        self.by_name: dict[str, list[str]] = {}
         for e in entries:
-            if e.kind != "document":
-                if strict and e.reason in ERROR_REASONS:
+            if e.kind == "document":
+                self.by_name.setdefault(PurePosixPath(e.rel).name, []).append(e.rel)
+        self.docs: list[RawDoc] = []
+        self.report: list[dict[str, Any]] = []  # docs link by index
+        self.doc_report_idx: list[int] = []
+
+    def skip(self, e: Entry, *, strict: bool) -> None:
+        """An input that is not read (hidden, excluded, a sidecar, ...)."""
+        if strict and e.reason in ERROR_REASONS:
+            raise CorpusError(
+                f"load_corpus(): {e.rel}: {e.reason} ({e.detail}); "
+                "strict=True stops at the first broken input"
+            )
+        self.report.append(
+            {
+                "path": e.rel,
+                "file": e.rel,
+                "row": None,
+                "format": _fmt(e.rel),
+                "status": "skipped",
+                "reason": e.reason,
+                "detail": e.detail,
+            }
+        )
+        if e.kind == "sidecar":
+            self.report[-1]["_sidecar"] = e.rel
+
+    def add(self, e: Entry, items: Iterable[RawDoc | Skip], *, strict: bool) -> None:
+        """The documents (and skipped rows) read from one input."""
+        folder_vals = _folder_fields(e.rel, self.folders)
+        for item in items:
+            row_path = item.file if item.row is None else f"{item.file}:row {item.row}"
+            rec = {
+                "path": row_path,
+                "file": item.file,
+                "row": item.row,
+                "format": item.fmt,
+                "encoding": item.encoding,
+            }
+            if isinstance(item, Skip):
+                detail = "; ".join(filter(None, [e.detail, item.detail]))
+                rec.update(status="skipped", reason=item.reason, detail=detail)
+                self.report.append(rec)
+                if strict and item.reason in ERROR_REASONS:
                     raise CorpusError(
-                        f"load_corpus(): {e.rel}: {e.reason} ({e.detail}); "
+                        f"load_corpus(): {row_path}: {item.reason} ({detail}); "
                         "strict=True stops at the first broken input"
                     )
-                report.append(
-                    {
-                        "path": e.rel,
-                        "file": e.rel,
-                        "row": None,
-                        "format": _fmt(e.rel),
-                        "status": "skipped",
-                        "reason": e.reason,
-                        "detail": e.detail,
-                    }
-                )
-                if e.kind == "sidecar":
-                    report[-1]["_sidecar"] = e.rel
                 continue
-            folder_vals = _folder_fields(e.rel, folders)
-            items = _read_safely(
-                (
-                    read_frame(frame, e.rel, columns=columns, unescape=unescape)
-                    if frame is not None
-                    else _read_entry(e, columns=columns, encoding=encoding, unescape=unescape)
-                ),
-                e,
-            )
-            for item in items:
-                row_path = item.file if item.row is None else f"{item.file}:row {item.row}"
-                rec = {
-                    "path": row_path,
-                    "file": item.file,
-                    "row": item.row,
-                    "format": item.fmt,
-                    "encoding": item.encoding,
-                }
-                if isinstance(item, Skip):
-                    detail = "; ".join(filter(None, [e.detail, item.detail]))
-                    rec.update(status="skipped", reason=item.reason, detail=detail)
-                    report.append(rec)
-                    if strict and item.reason in ERROR_REASONS:
-                        raise CorpusError(
-                            f"load_corpus(): {row_path}: {item.reason} ({detail}); "
-                            "strict=True stops at the first broken input"
-                        )
-                    continue
-                rec["detail"] = "; ".join(filter(None, [e.detail, item.note])) or None
-                if item.row is None:
-                    for sc in sidecars:
-                        meta = sc.lookup(item.file, by_name)
-                        if meta:
-                            for k, v in meta.items():
-                                setattr(item, k, v)
-                            break
-                item.source = item.source or folder_vals["source"]
-                item.category = item.category or folder_vals["category"]
-                if source is not None:
-                    item.source = source
-                if category is not None:
-                    item.category = category
-                doc_report_idx.append(len(report))
-                report.append(rec)
-                docs.append(item)
-            bar.update(1)
-    for rec in report:  # sidecar details are known only now
-        sc_file = rec.pop("_sidecar", None)
-        if sc_file:
-            rec["detail"] = next((s.detail() for s in sidecars if s.file == sc_file), rec["detail"])
-    return docs, report, doc_report_idx
+            rec["detail"] = "; ".join(filter(None, [e.detail, item.note])) or None
+            self._set_metadata(item, folder_vals)
+            self.doc_report_idx.append(len(self.report))
+            self.report.append(rec)
+            self.docs.append(item)
+
+    def _set_metadata(self, item: RawDoc, folder_vals: dict[str, str | None]) -> None:
+        """Sidecar fields, then folder-derived source/category, then the constants."""
+        if item.row is None:
+            for sc in self.sidecars:
+                meta = sc.lookup(item.file, self.by_name)
+                if meta:
+                    for k, v in meta.items():
+                        setattr(item, k, v)
+                    break
+        item.source = item.source or folder_vals["source"]
+        item.category = item.category or folder_vals["category"]
+        if self.source is not None:
+            item.source = self.source
+        if self.category is not None:
+            item.category = self.category
+
+    def add_sidecar_details(self) -> None:
+        """The sidecars' report details, known once every document was looked up."""
+        for rec in self.report:
+            sc_file = rec.pop("_sidecar", None)
+            if sc_file:
+                rec["detail"] = next(
+                    (s.detail() for s in self.sidecars if s.file == sc_file), rec["detail"]
+                )
 
 
 def _storable(text: str) -> str:
