@@ -366,7 +366,7 @@ def merge_changes(
     Raises:
         IncrementalUnsafe: when the merge could differ from a fresh load.
     """
-    from analysis.corpus.load import _doc_ids
+    from analysis.corpus._build import doc_ids as _doc_ids
 
     gone_set = set(gone)
     in_gone = np.zeros(len(corpus), dtype=bool)
