@@ -23,6 +23,7 @@ from analysis.analyses.entities import (
 )
 from analysis.analyses.filters import filter_corpus
 from analysis.analyses.keyness import distinctive_terms, keyness, tfidf_by_group
+from analysis.analyses.kwic import kwic
 from analysis.analyses.network import cooccurrence_graph, export_graph
 from analysis.analyses.sentiment import (
     document_sentiment,
@@ -32,15 +33,9 @@ from analysis.analyses.sentiment import (
     sentiment_by_group,
     sentiment_over_time,
 )
-from analysis.analyses.terms import (
-    TOKEN_PATTERN,
-    collocations,
-    kwic,
-    term_frequencies,
-    term_trends,
-    tokenize,
-)
+from analysis.analyses.terms import TOKEN_PATTERN, collocations, term_frequencies, tokenize
 from analysis.analyses.terms_dask import term_frequencies_dask
+from analysis.analyses.trends import term_trends
 from analysis.corpus.load import LoadReport, load_corpus, load_report
 from analysis.corpus.shards import read_corpus_dask
 from analysis.errors import (

@@ -141,10 +141,11 @@ from analysis.analyses.filters import (
     resolve_notebook_path,
 )
 from analysis.analyses.keyness import distinctive_terms
+from analysis.analyses.kwic import kwic as keyword_in_context
 from analysis.analyses.metadata import with_url_sections
-from analysis.analyses.terms import collocations, term_frequencies, term_trends
-from analysis.analyses.terms import kwic as keyword_in_context
+from analysis.analyses.terms import collocations, term_frequencies
 from analysis.analyses.timespan import chart_span
+from analysis.analyses.trends import term_trends
 from analysis.corpus.load import load_report
 from analysis.corpus.snapshot import load_corpus_cached
 from analysis.reports import plots
@@ -896,7 +897,8 @@ recent.groupby("source").size()
 `kwic` shows a word in context.
 """),
             _code("""
-from analysis.analyses.terms import kwic, term_frequencies
+from analysis.analyses.kwic import kwic
+from analysis.analyses.terms import term_frequencies
 
 term_frequencies(recent, by="source", top=5)
 """),

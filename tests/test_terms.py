@@ -14,7 +14,9 @@ from _terms_data import SMALL_STOP, read_bbc, read_rss, small_corpus
 
 from analysis._validate import document_text
 from analysis.analyses._tokenize import count_vectorizer_options, default_stopwords, tokenize
-from analysis.analyses.terms import collocations, kwic, term_frequencies, term_trends
+from analysis.analyses.kwic import kwic
+from analysis.analyses.terms import collocations, term_frequencies
+from analysis.analyses.trends import term_trends
 from analysis.errors import AnalysisInputError
 
 # Hand counts for small_corpus() with SMALL_STOP (see tests/_terms_data.py):

@@ -31,8 +31,7 @@ from analysis._validate import (
     require_nonempty,
     require_positive_int,
 )
-from analysis.analyses._tokenize import StopwordsArg, _Tokenizer
-from analysis.analyses.terms import (
+from analysis.analyses._counting import (
     _as_datetime,
     _by_columns,
     _check_top,
@@ -43,6 +42,7 @@ from analysis.analyses.terms import (
     _require_by,
     _str_column,
 )
+from analysis.analyses._tokenize import StopwordsArg, _Tokenizer
 from analysis.errors import AnalysisInputError
 
 __all__ = ["distinctive_terms", "keyness", "log_likelihood", "tfidf_by_group"]
