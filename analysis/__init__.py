@@ -22,7 +22,7 @@ from analysis.analyses.entities import (
     top_entities,
 )
 from analysis.analyses.filters import filter_corpus
-from analysis.analyses.keyness import distinctive_terms, keyness, tfidf_by_group
+from analysis.analyses.keyness import distinctive_terms, keyness
 from analysis.analyses.kwic import kwic
 from analysis.analyses.network import cooccurrence_graph, export_graph
 from analysis.analyses.sentiment import (
@@ -35,6 +35,7 @@ from analysis.analyses.sentiment import (
 )
 from analysis.analyses.terms import TOKEN_PATTERN, collocations, term_frequencies, tokenize
 from analysis.analyses.terms_dask import term_frequencies_dask
+from analysis.analyses.tfidf import tfidf_by_group
 from analysis.analyses.trends import term_trends
 from analysis.corpus.load import LoadReport, load_corpus, load_report
 from analysis.corpus.shards import read_corpus_dask

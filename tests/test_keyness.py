@@ -14,7 +14,8 @@ from scipy import stats
 
 from analysis._validate import document_text
 from analysis.analyses._tokenize import count_vectorizer_options, tokenize
-from analysis.analyses.keyness import distinctive_terms, keyness, log_likelihood, tfidf_by_group
+from analysis.analyses.keyness import distinctive_terms, keyness, log_likelihood
+from analysis.analyses.tfidf import tfidf_by_group
 from analysis.errors import AnalysisInputError
 
 

@@ -1,39 +1,39 @@
-"""Distinctive terms: keyness (log-likelihood G² and log ratio) and TF-IDF per group.
+"""Distinctive terms (keyness): log-likelihood G² and log ratio, target against reference.
 
-Both use the tokenizer and counting of :mod:`analysis.terms`, so their counts are the
-counts of :func:`analysis.terms.term_frequencies` with the same options.
+Uses the tokenizer and counting of :mod:`analysis.analyses.terms`, so its counts are the
+counts of :func:`analysis.analyses.terms.term_frequencies` with the same options; TF-IDF
+per group is in :mod:`analysis.analyses.tfidf`.
+
+For every term the 2x2 table (term / other terms x target / reference) gives Dunning's
+log-likelihood ``g2`` (see :func:`log_likelihood`; as in Rayson & Garside 2000) and its
+``p_value`` from the chi-square distribution with 1 degree of freedom (G² 3.84 = p 0.05,
+6.63 = 0.01, 10.83 = 0.001, 15.13 = 0.0001). The sizes of the two sides are all their term
+occurrences, of every n-gram order in ``ngram_range``. With thousands of terms tested,
+prefer a strict cut-off (e.g. G² >= 15.13) and look at the effect size too: ``log_ratio``
+is Hardie's (2014) Log Ratio, log2 of the ratio of the term's relative frequencies in
+target and reference; a zero count is replaced by 0.5 so that it stays finite (1 = twice
+as frequent, -1 = half). G² says how sure, log ratio how big.
 
 Example:
-    >>> from analysis.analyses.keyness import distinctive_terms, tfidf_by_group
+    >>> from analysis.analyses.keyness import distinctive_terms
     >>> distinctive_terms(corpus, by="category", target="sport", direction="over")
     ...                                                            # doctest: +SKIP
     >>> distinctive_terms(corpus, target=("2026-10-01", "2026-10-07"),
     ...                   reference=("2026-09-24", "2026-09-30"))  # doctest: +SKIP
-    >>> tfidf_by_group(corpus, by="category", top=10)              # doctest: +SKIP
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections import Counter
-from collections.abc import Sequence
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
-from analysis._validate import (
-    document_text,
-    require_choice,
-    require_nonempty,
-    require_positive_int,
-)
+from analysis._validate import document_text, require_choice, require_nonempty, require_positive_int
 from analysis.analyses._counting import (
-    _as_datetime,
-    _by_columns,
     _check_top,
     _count_terms,
     _group_codes,
@@ -42,10 +42,11 @@ from analysis.analyses._counting import (
     _require_by,
     _str_column,
 )
+from analysis.analyses._selection import select_sides
 from analysis.analyses._tokenize import StopwordsArg, _Tokenizer
 from analysis.errors import AnalysisInputError
 
-__all__ = ["distinctive_terms", "keyness", "log_likelihood", "tfidf_by_group"]
+__all__ = ["distinctive_terms", "keyness", "log_likelihood"]
 
 Direction = Literal["both", "over", "under"]
 _DIRECTIONS = Direction.__args__
@@ -105,101 +106,6 @@ def _log_ratio(a: np.ndarray, b: np.ndarray, c: float, d: float) -> np.ndarray:
     return np.log2((a / c) / (b / d))
 
 
-# --------------------------------------------------------------------------- selection
-
-
-def _is_period(value: Any) -> bool:
-    return isinstance(value, tuple) and len(value) == 2
-
-
-def _bound(value: Any, tz: Any, *, func: str, arg: str) -> pd.Timestamp | None:
-    if value is None:
-        return None
-    try:
-        ts = pd.Timestamp(value)
-    except (ValueError, TypeError):
-        raise AnalysisInputError(
-            f"{func}(): {arg} contains {value!r}, which is not a date; expected e.g. "
-            "('2026-10-01', '2026-10-07')"
-        ) from None
-    if ts is pd.NaT:
-        raise AnalysisInputError(f"{func}(): {arg} contains a missing date {value!r}")
-    if tz is not None and ts.tz is None:
-        ts = ts.tz_localize(tz)
-    elif tz is None and ts.tz is not None:
-        ts = ts.tz_convert("UTC").tz_localize(None)
-    return ts
-
-
-def _period_mask(dates: pd.Series, period: Any, *, func: str, arg: str) -> np.ndarray:
-    """Documents dated within ``(start, end)``; both ends inclusive, None = open.
-
-    An end given as a date (no time, or midnight) covers that whole day.
-    """
-    if not _is_period(period):
-        raise AnalysisInputError(
-            f"{func}(): {arg}={period!r} is not a period; expected a (start, end) tuple of "
-            "dates such as ('2026-10-01', '2026-10-07')"
-        )
-    tz = getattr(dates.dtype, "tz", None)
-    start = _bound(period[0], tz, func=func, arg=arg)
-    end = _bound(period[1], tz, func=func, arg=arg)
-    if start is not None and end is not None and end < start:
-        raise AnalysisInputError(f"{func}(): {arg}={period!r} ends before it starts")
-    mask = dates.notna().to_numpy().copy()
-    if start is not None:
-        mask &= (dates >= start).to_numpy()
-    if end is not None:
-        whole_day = isinstance(period[1], dt.date) and not isinstance(period[1], dt.datetime)
-        if whole_day or end == end.normalize():
-            mask &= (dates < end + pd.Timedelta(days=1)).to_numpy()
-        else:
-            mask &= (dates <= end).to_numpy()
-    return mask
-
-
-def _values(value: Any) -> list[Any]:
-    if isinstance(value, (list, tuple, set, frozenset, pd.Series, pd.Index, np.ndarray)):
-        return list(value)
-    return [value]
-
-
-def _select(
-    corpus: pd.DataFrame, by: str, target: Any, reference: Any, *, func: str
-) -> tuple[np.ndarray, np.ndarray, int]:
-    """Boolean masks of the target and reference documents, and the number of documents
-    left out for lack of a date (period mode only)."""
-    col = corpus[by]
-    if by == "published" or pd.api.types.is_datetime64_any_dtype(col):
-        dates = _as_datetime(col, func=func, column=by)
-        t_mask = _period_mask(dates, target, func=func, arg="target")
-        dated = dates.notna().to_numpy()
-        if reference is None:
-            r_mask = dated & ~t_mask
-        else:
-            r_mask = _period_mask(dates, reference, func=func, arg="reference")
-        missing = int((~dated).sum())
-    else:
-        t_mask = col.isin(_values(target)).to_numpy()
-        r_mask = ~t_mask if reference is None else col.isin(_values(reference)).to_numpy()
-        missing = 0
-        if not t_mask.any():
-            known = pd.unique(col.dropna())[:20].tolist()
-            raise AnalysisInputError(
-                f"{func}(): target={target!r} matches no document in column {by!r}; "
-                f"values there include {known}"
-            )
-    if (t_mask & r_mask).any():
-        raise AnalysisInputError(
-            f"{func}(): target={target!r} and reference={reference!r} overlap "
-            f"({int((t_mask & r_mask).sum())} documents are in both)"
-        )
-    for name, mask in (("target", t_mask), ("reference", r_mask)):
-        if not mask.any():
-            raise AnalysisInputError(f"{func}(): the {name} selection has no documents")
-    return t_mask, r_mask, missing
-
-
 # --------------------------------------------------------------------------- keyness
 
 
@@ -237,17 +143,9 @@ def distinctive_terms(
       every other dated document. Undated documents are left out
       (``attrs["excluded_missing_dates"]``).
 
-    For every term the 2x2 table (term / other terms x target / reference) gives
-    Dunning's log-likelihood ``g2`` (see :func:`log_likelihood`; as in Rayson &
-    Garside 2000) and its ``p_value`` from the chi-square distribution with 1 degree of
-    freedom (G² 3.84 = p 0.05, 6.63 = 0.01, 10.83 = 0.001, 15.13 = 0.0001). The sizes of
-    the two sides are all their term occurrences, of every n-gram order in
-    ``ngram_range``. With thousands of terms tested, prefer a strict cut-off (e.g. G² >=
-    15.13) and look at the effect size too: ``log_ratio`` is Hardie's (2014) Log Ratio,
-    log2 of the ratio of the term's relative frequencies in target and reference; a zero
-    count is replaced by 0.5 so that it stays finite (1 = twice as frequent, -1 = half).
-    G² says how sure, log ratio how big. ``direction`` is "over" (relatively more
-    frequent in the target), "under" (less) or "equal".
+    Each term's ``g2`` (Dunning's log-likelihood), ``p_value`` and ``log_ratio`` (Hardie's
+    Log Ratio) are explained in the module docstring: G² says how sure, log ratio how big.
+    ``direction`` is "over" (relatively more frequent in the target), "under" or "equal".
 
     Args:
         corpus: A corpus DataFrame.
@@ -255,8 +153,8 @@ def distinctive_terms(
             for every group of ``by`` against the rest.
         by: The column that defines the groups or holds the dates (None: "published").
         reference: Values or a period for the reference; None = the rest.
-        ngram_range: Term n-gram orders, as in :func:`analysis.terms.term_frequencies`.
-        stopwords: Stop words (see :func:`analysis.terms.tokenize`).
+        ngram_range: Term n-gram orders, as in :func:`analysis.term_frequencies`.
+        stopwords: Stop words (see :func:`analysis.tokenize`).
         min_count: Keep terms with at least this many occurrences in target +
             reference together.
         direction: "both" (default), "over" or "under".
@@ -306,7 +204,26 @@ def distinctive_terms(
             corpus, by_col, tok, min_count=min_count, direction=direction, top=top,
             progress=progress, func=func,
         )  # fmt: skip
-    t_mask, r_mask, missing = _select(corpus, by_col, target, reference, func=func)
+    return _target_against_reference(
+        corpus, by_col, target, reference, tok, min_count=min_count, direction=direction,
+        top=top, progress=progress, func=func,
+    )  # fmt: skip
+
+
+def _target_against_reference(
+    corpus: pd.DataFrame,
+    by: str,
+    target: Any,
+    reference: Any,
+    tok: _Tokenizer,
+    *,
+    min_count: int,
+    direction: str,
+    top: int | None,
+    progress: bool,
+    func: str,
+) -> pd.DataFrame:
+    t_mask, r_mask, missing = select_sides(corpus, by, target, reference, func=func)
     codes = np.where(t_mask, 0, 1)[t_mask | r_mask]
     texts = document_text(corpus)[t_mask | r_mask].tolist()
     (t_counts, t_docs, c), (r_counts, r_docs, d) = _count_terms(
@@ -445,113 +362,3 @@ def _each_group_against_rest(
 
 keyness = distinctive_terms
 """Alias of :func:`distinctive_terms`."""
-
-
-# --------------------------------------------------------------------------- TF-IDF
-
-
-def tfidf_by_group(
-    corpus: pd.DataFrame,
-    *,
-    by: str | Sequence[str],
-    top: int | None = 20,
-    ngram_range: tuple[int, int] = (1, 1),
-    stopwords: StopwordsArg = "english",
-    min_count: int = 1,
-    sublinear_tf: bool = False,
-    lowercase: bool = True,
-    numbers: bool = False,
-    punctuation: bool = False,
-    min_length: int = 2,
-    progress: bool = True,
-) -> pd.DataFrame:
-    """The most characteristic terms of each group by TF-IDF, each group taken as ONE document.
-
-    All documents of a group are pooled into one "document" (n-grams never span two
-    articles), then weighted exactly like scikit-learn's ``TfidfVectorizer`` defaults:
-    ``tf`` = the term's count in the group (``1 + ln(count)`` with
-    ``sublinear_tf=True``), ``idf = ln((1 + n_groups) / (1 + groups containing the
-    term)) + 1``, and each group's vector is L2-normalised over all its terms. With few
-    groups the idf takes few values: a term found in every group keeps idf 1, one
-    found in a single group gets the highest idf. For a significance-based ranking see
-    :func:`distinctive_terms`.
-
-    Args:
-        corpus: A corpus DataFrame.
-        by: A column name or list of names that define the groups.
-        top: Terms kept per group (None: all).
-        ngram_range: Term n-gram orders.
-        stopwords: Stop words (see :func:`analysis.terms.tokenize`).
-        min_count: Drop terms counted fewer times in the group (after weighting, so
-            the weights do not change).
-        sublinear_tf: Use ``1 + ln(tf)`` instead of raw counts.
-        lowercase: Lower-case before tokenizing.
-        numbers: Keep tokens with digits.
-        punctuation: Count punctuation characters as tokens.
-        min_length: Minimum number of letters in a token.
-        progress: Show a progress bar on long runs.
-
-    Returns:
-        One row per (group, term): the ``by`` columns, ``term``, ``count`` (in the
-        group), ``group_count`` (number of groups using the term), ``tfidf``; sorted by
-        group, then tfidf descending, then term.
-
-    Example:
-        >>> tfidf_by_group(corpus, by="category", top=10)  # doctest: +SKIP
-    """
-    func = "tfidf_by_group"
-    cols = _by_columns(by, func=func)
-    if not cols:
-        raise AnalysisInputError(f"{func}(): by is required; e.g. by='category'")
-    _require_by(corpus, cols, func=func)
-    require_nonempty(corpus, func=func)
-    require_positive_int(min_count, func=func, arg="min_count")
-    _check_top(top, func=func)
-    tok = _Tokenizer(
-        func=func,
-        ngram_range=ngram_range,
-        stopwords=stopwords,
-        lowercase=lowercase,
-        numbers=numbers,
-        punctuation=punctuation,
-        min_length=min_length,
-    )
-    codes, first = _group_codes(corpus, cols)
-    groups = _count_terms(document_text(corpus).tolist(), codes, len(first), tok, progress=progress)
-    n_groups = len(groups)
-    group_df: Counter[str] = Counter()
-    for counts, _, _ in groups:
-        group_df.update(counts.keys())
-
-    term_parts: list[pa.Array] = []
-    count_parts: list[np.ndarray] = []
-    gdf_parts: list[np.ndarray] = []
-    weight_parts: list[np.ndarray] = []
-    for counts, _, _ in groups:
-        terms = list(counts)
-        tf = np.fromiter(counts.values(), np.float64, len(terms))
-        gdf = np.fromiter(map(group_df.__getitem__, terms), np.int64, len(terms))
-        idf = np.log((1 + n_groups) / (1 + gdf)) + 1.0
-        w = (1.0 + np.log(tf) if sublinear_tf else tf) * idf
-        norm = float(np.sqrt(np.dot(w, w)))
-        w = w / norm if norm > 0 else w
-        keep = tf >= min_count
-        terms_arr = pa.array(terms, type=pa.large_string())
-        frame = pa.table({"term": terms_arr, "w": w}).filter(pa.array(keep))
-        order = pc.sort_indices(
-            frame, sort_keys=[("w", "descending"), ("term", "ascending")]
-        ).to_numpy()
-        if top is not None:
-            order = order[:top]
-        idx = np.flatnonzero(keep)[order]
-        term_parts.append(terms_arr.take(idx))
-        count_parts.append(tf[idx].astype(np.int64))
-        gdf_parts.append(gdf[idx])
-        weight_parts.append(w[idx])
-    out = _group_frame(corpus, cols, first, [len(t) for t in term_parts])
-    out["term"] = _str_column(term_parts)
-    out["count"] = np.concatenate(count_parts)
-    out["group_count"] = np.concatenate(gdf_parts)
-    out["tfidf"] = np.concatenate(weight_parts)
-    out.attrs.update(n_groups=n_groups, token_pattern=tok.pattern)
-    return out
