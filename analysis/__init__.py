@@ -14,13 +14,8 @@ Example:
 from __future__ import annotations
 
 from analysis._version import __version__
-from analysis.analyses.entities import (
-    DEFAULT_TYPES,
-    entity_cooccurrence,
-    entity_mentions,
-    entity_trends,
-    top_entities,
-)
+from analysis.analyses.cooccurrence import entity_cooccurrence
+from analysis.analyses.entities import DEFAULT_TYPES, entity_mentions, entity_trends, top_entities
 from analysis.analyses.filters import filter_corpus
 from analysis.analyses.keyness import distinctive_terms, keyness
 from analysis.analyses.kwic import kwic

@@ -427,7 +427,8 @@ import pandas as pd
 
 warnings.filterwarnings("ignore", message="IProgress not found")  # tqdm without ipywidgets
 
-from analysis.analyses.entities import entity_cooccurrence, entity_trends, top_entities
+from analysis.analyses.cooccurrence import entity_cooccurrence
+from analysis.analyses.entities import entity_trends, top_entities
 from analysis.analyses.filters import filter_corpus, period_freq, resolve_notebook_path
 from analysis.analyses.metadata import with_url_sections
 from analysis.analyses.network import cooccurrence_graph, export_graph
@@ -920,7 +921,7 @@ print(ann.model, "|", ann.lexicon, "|", ann.stats)
 ann.entities.head()
 """),
             _code("""
-from analysis.analyses.entities import entity_cooccurrence
+from analysis.analyses.cooccurrence import entity_cooccurrence
 
 pairs = entity_cooccurrence(recent, annotations=ann, min_count=2)
 pairs.head(10)

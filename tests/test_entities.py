@@ -11,13 +11,8 @@ import pytest
 from _corpora import bbc_per_category, reference_annotations
 
 from analysis._validate import document_text
-from analysis.analyses.entities import (
-    DEFAULT_TYPES,
-    entity_cooccurrence,
-    entity_mentions,
-    entity_trends,
-    top_entities,
-)
+from analysis.analyses.cooccurrence import entity_cooccurrence
+from analysis.analyses.entities import DEFAULT_TYPES, entity_mentions, entity_trends, top_entities
 from analysis.errors import AnalysisInputError
 from analysis.nlp.annotations import Annotations
 from analysis.nlp.nationalities import is_own_demonym_pair

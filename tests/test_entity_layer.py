@@ -12,7 +12,8 @@ import pytest
 
 from analysis import Annotations
 from analysis._validate import document_text
-from analysis.analyses.entities import entity_cooccurrence, top_entities
+from analysis.analyses.cooccurrence import entity_cooccurrence
+from analysis.analyses.entities import top_entities
 from analysis.errors import AnalysisInputError
 from analysis.nlp.entity_layer import LAYER_COLUMNS, document_entities
 from analysis.nlp.normalize import _KEEP_POSSESSIVE, normalize_entities

@@ -1,4 +1,4 @@
-"""Named entities: mentions, most-mentioned entities, co-occurrence and trends over time.
+"""Named entities: mentions, most-mentioned entities and trends over time.
 
 Every function reads entity mentions from an :class:`analysis.Annotations` object
 (``annotations=``) or, when none is given, annotates the corpus with
@@ -11,201 +11,33 @@ By default they count the document-level entity layer
 trimmed, one label per name within an article, surnames and repeats spaCy left untagged
 added. ``layer="raw"`` counts spaCy's mentions as given.
 
-Graphs built from :func:`entity_cooccurrence` live in :mod:`analysis.network`.
+Pairs mentioned together are in :mod:`analysis.analyses.cooccurrence`, graphs built from
+them in :mod:`analysis.analyses.network`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, Literal
+from typing import Literal
 
-import numpy as np
 import pandas as pd
 
-from analysis._validate import (
-    require_choice,
-    require_columns,
-    require_nonempty,
-    require_positive_int,
+from analysis._validate import require_choice, require_columns, require_positive_int
+from analysis.analyses._mentions import (
+    _META,
+    DEFAULT_TYPES,
+    _annotations_for,
+    _check_corpus,
+    _check_types,
+    _mentions,
+    _most_common_label,
 )
 from analysis.errors import AnalysisInputError, NoDatesError
 from analysis.nlp.annotations import Annotations
 
-__all__ = [
-    "DEFAULT_TYPES",
-    "entity_cooccurrence",
-    "entity_mentions",
-    "entity_trends",
-    "top_entities",
-]
+__all__ = ["DEFAULT_TYPES", "entity_mentions", "entity_trends", "top_entities"]
 
-DEFAULT_TYPES: tuple[str, ...] = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT")
-_WINDOWS = ("sentence", "document")
-_LAYERS = ("document", "raw")
-_NATIONALITIES = ("separate", "country", "drop")
 _FREQS = {"day": "D", "week": "W-SUN", "month": "M"}
-_META = ("title", "source", "published")
-
-
-# --------------------------------------------------------------------------- shared helpers
-def _check_corpus(corpus: Any, *, func: str) -> None:
-    require_columns(corpus, ["doc_id", "title", "text"], func=func)
-    require_nonempty(corpus, func=func)
-    dup = corpus["doc_id"].duplicated()
-    if dup.any():
-        raise AnalysisInputError(
-            f"{func}(): corpus has duplicate doc_id values, e.g. "
-            f"{corpus.loc[dup, 'doc_id'].iloc[0]!r}; doc_id must be unique per row"
-        )
-
-
-def _annotations_for(
-    corpus: pd.DataFrame,
-    annotations: Any,
-    *,
-    func: str,
-    progress: bool = True,
-    layer: Literal["document", "raw"] = "raw",
-) -> Annotations:
-    """Validated annotations restricted to the corpus's documents (annotating if None).
-
-    ``layer="document"`` puts the document-level entity layer
-    (:attr:`Annotations.document_entities`) in ``entities``; "raw" keeps spaCy's mentions.
-    """
-    _check_corpus(corpus, func=func)
-    require_choice(layer, _LAYERS, func=func, arg="layer")
-    if annotations is None:
-        from analysis.nlp.annotator import annotate  # lazy: spaCy is heavy
-
-        annotations = annotate(corpus, progress=progress)
-    sentences = getattr(annotations, "sentences", None)
-    entities = getattr(annotations, "entities", None)
-    if not isinstance(sentences, pd.DataFrame) or not isinstance(entities, pd.DataFrame):
-        raise AnalysisInputError(
-            f"{func}(): annotations={type(annotations).__name__} is not valid; expected an "
-            "analysis.Annotations (from analysis.nlp.annotator) or None to annotate now"
-        )
-    require_columns(
-        sentences,
-        ["doc_id", "sent_id", "text", "compound"],
-        func=func,
-        arg="annotations.sentences",
-    )
-    require_columns(
-        entities,
-        ["doc_id", "sent_id", "start", "text", "label"],
-        func=func,
-        arg="annotations.entities",
-    )
-    if "name" not in entities.columns:
-        from analysis.nlp.normalize import normalize_entities
-
-        entities = normalize_entities(entities)
-    ids = set(corpus["doc_id"])
-    known = set(sentences["doc_id"]) | set(entities["doc_id"])
-    if known and not (known & ids):
-        raise AnalysisInputError(
-            f"{func}(): annotations cover none of the corpus's {len(ids)} doc_id values; "
-            "were they made from another corpus? Call analysis.annotate(corpus)"
-        )
-    if layer == "document":
-        entities = _document_layer(annotations, entities, sentences, ids, func=func)
-    return Annotations(
-        sentences=sentences[sentences["doc_id"].isin(ids)].reset_index(drop=True),
-        entities=entities[entities["doc_id"].isin(ids)].reset_index(drop=True),
-        model=getattr(annotations, "model", ""),
-        lexicon=getattr(annotations, "lexicon", ""),
-        stats=dict(getattr(annotations, "stats", {}) or {}),
-    )
-
-
-def _document_layer(
-    annotations: Any, entities: pd.DataFrame, sentences: pd.DataFrame, ids: set, *, func: str
-) -> pd.DataFrame:
-    """The document-level entity layer of the corpus's documents (cached on Annotations)."""
-    require_columns(
-        sentences, ["start", "end"], func=func, arg="annotations.sentences (layer='document')"
-    )
-    if isinstance(annotations, Annotations) and "name" in annotations.entities.columns:
-        return annotations.document_entities
-    from analysis.nlp.entity_layer import document_entities
-
-    keep = entities["doc_id"].isin(ids)
-    return document_entities(entities[keep], sentences[sentences["doc_id"].isin(ids)])
-
-
-def _check_types(types: Any, *, func: str) -> tuple[str, ...] | None:
-    if types is None:
-        return None
-    if isinstance(types, str):
-        types = (types,)
-    try:
-        out = tuple(types)
-    except TypeError:
-        out = ()
-    if not out or not all(isinstance(t, str) for t in out):
-        raise AnalysisInputError(
-            f"{func}(): types={types!r} is not valid; expected spaCy labels such as "
-            f"{DEFAULT_TYPES} or None for all labels"
-        )
-    return out
-
-
-def _doc_meta(corpus: pd.DataFrame, extra: Iterable[str] = ()) -> pd.DataFrame:
-    """doc_id, doc order and the metadata columns (NA when the corpus lacks them)."""
-    meta = pd.DataFrame({"doc_id": corpus["doc_id"].to_numpy()})
-    meta["_order"] = np.arange(len(corpus))
-    for col in (*_META, *extra):
-        if col in meta.columns:
-            continue
-        if col in corpus.columns:
-            meta[col] = corpus[col].to_numpy()
-        elif col == "published":
-            meta[col] = pd.Series(pd.NaT, index=meta.index, dtype="datetime64[ns, UTC]")
-        else:
-            meta[col] = pd.NA
-    return meta
-
-
-def _mentions(
-    corpus: pd.DataFrame, ann: Annotations, types: tuple[str, ...] | None, extra: Iterable[str] = ()
-) -> pd.DataFrame:
-    ents = ann.entities
-    if types is not None:
-        ents = ents[ents["label"].isin(types)]
-    ents = ents[ents["name"].notna() & (ents["name"].astype(str).str.len() > 0)]
-    cols = ["doc_id", "name", "label", "text", "sent_id", "start"]
-    if "end" in ents.columns:
-        cols.append("end")
-    out = ents[cols].merge(_doc_meta(corpus, extra), on="doc_id", how="inner")
-    if "end" not in out.columns:
-        out["end"] = out["start"] + out["text"].astype(str).str.len()
-    out = out.sort_values(["_order", "start"], kind="stable").reset_index(drop=True)
-    return out
-
-
-def _most_common_label(mentions: pd.DataFrame) -> pd.Series:
-    """name -> its most frequent label (ties: alphabetical).
-
-    Mentions that spell the name out ("Rohan Castell's" for "Rohan Castell") decide
-    when there are any: a bare surname that spaCy labelled ORG must not make a person
-    an organisation.
-    """
-    if mentions.empty:
-        return pd.Series(dtype=object)
-    names = mentions["name"].astype(str).tolist()
-    texts = mentions["text"].astype(str).str.replace("\u2019", "'").tolist()
-    spelled = [n in t for n, t in zip(names, texts, strict=True)]
-    counts = (
-        mentions.assign(_spelled=spelled)
-        .groupby(["name", "label"])
-        .agg(spelled=("_spelled", "sum"), n=("_spelled", "size"))
-        .reset_index()
-    )
-    counts = counts.sort_values(
-        ["name", "spelled", "n", "label"], ascending=[True, False, False, True]
-    )
-    return counts.drop_duplicates("name").set_index("name")["label"]
 
 
 def _period_start(published: pd.Series, freq: str) -> pd.Series:
@@ -321,204 +153,6 @@ def top_entities(
     if top is not None:
         out = out.groupby(by, dropna=False, sort=False).head(top) if by else out.head(top)
     return out[cols].reset_index(drop=True)
-
-
-def entity_cooccurrence(
-    corpus: pd.DataFrame,
-    *,
-    window: Literal["sentence", "document"] = "sentence",
-    types: Iterable[str] | None = DEFAULT_TYPES,
-    min_count: int = 2,
-    examples: int = 3,
-    annotations: Annotations | None = None,
-    progress: bool = True,
-    layer: Literal["document", "raw"] = "document",
-    nationalities: Literal["separate", "country", "drop"] = "separate",
-) -> pd.DataFrame:
-    """Pairs of entities mentioned together in the same sentence or document.
-
-    A *window* is one sentence (``window="sentence"``: every sentence of the corpus's
-    annotations, with or without entities) or one document (``window="document"``:
-    every row of the corpus). Let N be the number of windows, c(a) the number of
-    windows mentioning entity a (by normalised name, however often) and c(a,b) the
-    number mentioning both a and b. Then
-
-    - p(a) = c(a) / N, p(a,b) = c(a,b) / N;
-    - pmi = log2( p(a,b) / (p(a) p(b)) ) — how much more often than by chance;
-    - npmi = pmi / -log2 p(a,b), in [-1, 1] (1: always together; defined as 1 when
-      p(a,b) = 1);
-    - jaccard = c(a,b) / (c(a) + c(b) - c(a,b)).
-
-    Args:
-        corpus: one row per document.
-        window: "sentence" or "document".
-        types: spaCy labels to keep; None keeps all.
-        min_count: keep pairs with count >= this.
-        examples: up to this many evidence sentences per pair (0 for none). For sentence
-            windows, the sentences mentioning both; for document windows, sentences
-            mentioning both first, then sentences of co-mentioning documents that
-            mention either.
-        annotations: from :func:`analysis.annotate`; None annotates the corpus now.
-        progress: show a progress bar while annotating.
-        layer: "document" (default) counts the document-level entity layer
-            (:attr:`Annotations.document_entities`: trimmed spans, one label per name
-            in a document, surnames and repeats spaCy left untagged); "raw" counts
-            spaCy's mentions as given.
-        nationalities: demonyms (NORP "Russian", "Americans"; table
-            ``analysis/data/demonyms.csv``): "separate" keeps them as entities of
-            their own, "country" counts them as their country (GPE), "drop" leaves
-            them out. A country and its own demonym ("American"-"United States")
-            are never reported as a pair.
-
-    Returns:
-        One row per unordered pair with entity_a < entity_b: entity_a, label_a,
-        entity_b, label_b, count (= c(a,b)), doc_count (documents where they co-occur),
-        count_a (= c(a)), count_b, pmi, npmi, jaccard, examples (a list of dicts with
-        doc_id, sent_id, text). Sorted by count then npmi (descending), then names.
-        ``.attrs`` holds window and n_windows (N).
-
-    Example:
-        >>> pairs = entity_cooccurrence(corpus, annotations=ann, window="sentence")
-    """
-    func = "entity_cooccurrence"
-    require_choice(window, _WINDOWS, func=func, arg="window")
-    types = _check_types(types, func=func)
-    require_positive_int(min_count, func=func, arg="min_count")
-    require_positive_int(examples, func=func, arg="examples", minimum=0)
-    require_choice(nationalities, _NATIONALITIES, func=func, arg="nationalities")
-    ann = _annotations_for(corpus, annotations, func=func, progress=progress, layer=layer)
-    from analysis.nlp.nationalities import apply_nationalities, own_demonym_codes
-
-    ann = Annotations(ann.sentences, apply_nationalities(ann.entities, nationalities=nationalities))
-    m = _mentions(corpus, ann, types)
-    labels = _most_common_label(m)
-
-    if window == "sentence":
-        keys = ["doc_id", "sent_id"]
-        sent_keys = set(zip(ann.sentences["doc_id"], ann.sentences["sent_id"], strict=True))
-        sent_keys |= set(zip(m["doc_id"], m["sent_id"], strict=True))
-        n_windows = len(sent_keys)
-    else:
-        keys = ["doc_id"]
-        n_windows = len(corpus)
-
-    cols = [
-        "entity_a",
-        "label_a",
-        "entity_b",
-        "label_b",
-        "count",
-        "doc_count",
-        "count_a",
-        "count_b",
-        "pmi",
-        "npmi",
-        "jaccard",
-        "examples",
-    ]
-    present = m[[*keys, "name", "_order"]].drop_duplicates([*keys, "name"])
-    window_counts = present.groupby("name").size()
-    # Integer codes keep the self-join small; sort=True makes code order = name order.
-    codes, uniques = pd.factorize(present["name"], sort=True)
-    wins = present.groupby(keys, sort=False).ngroup().to_numpy()
-    slim = pd.DataFrame({"win": wins, "code": codes, "doc": present["_order"].to_numpy()})
-    joined = slim.merge(slim[["win", "code"]], on="win", suffixes=("_a", "_b"))
-    joined = joined[joined["code_a"] < joined["code_b"]]
-    size = np.int64(len(uniques))
-    joined = joined.assign(key=joined["code_a"].astype(np.int64) * size + joined["code_b"])
-    # A country and its own demonym ("American"-"United States") are not a finding.
-    joined = joined[~joined["key"].isin(own_demonym_codes(uniques, size))]
-    counts = joined["key"].value_counts()
-    counts = counts[counts >= min_count]
-    if counts.empty:
-        out = pd.DataFrame(columns=cols)
-        out.attrs = {"window": window, "n_windows": n_windows}
-        return out
-    joined = joined[joined["key"].isin(counts.index)]
-    doc_counts = joined.drop_duplicates(["key", "doc"])["key"].value_counts()
-    keys_arr = counts.index.to_numpy(dtype=np.int64)
-    out = pd.DataFrame(
-        {
-            "entity_a": uniques[keys_arr // size],
-            "entity_b": uniques[keys_arr % size],
-            "count": counts.to_numpy(dtype=int),
-            "doc_count": doc_counts.reindex(counts.index).to_numpy(dtype=int),
-        }
-    )
-    out["label_a"] = out["entity_a"].map(labels)
-    out["label_b"] = out["entity_b"].map(labels)
-    out["count_a"] = out["entity_a"].map(window_counts).astype(int)
-    out["count_b"] = out["entity_b"].map(window_counts).astype(int)
-    n = float(n_windows)
-    p_ab = out["count"] / n
-    p_a = out["count_a"] / n
-    p_b = out["count_b"] / n
-    out["pmi"] = np.log2(p_ab / (p_a * p_b))
-    denom = -np.log2(p_ab)
-    out["npmi"] = np.where(denom > 0, out["pmi"] / denom.where(denom > 0, 1.0), 1.0)
-    out["jaccard"] = out["count"] / (out["count_a"] + out["count_b"] - out["count"])
-    out = out.sort_values(
-        ["count", "npmi", "entity_a", "entity_b"], ascending=[False, False, True, True]
-    ).reset_index(drop=True)
-    doc_ids = m.drop_duplicates("_order").set_index("_order")["doc_id"]
-    kept = pd.DataFrame(
-        {
-            "entity_a": uniques[joined["code_a"].to_numpy()],
-            "entity_b": uniques[joined["code_b"].to_numpy()],
-            "_order": joined["doc"].to_numpy(),
-        }
-    )
-    kept["doc_id"] = kept["_order"].map(doc_ids)
-    out["examples"] = _examples(out, kept, m, ann.sentences, window, examples)
-    out.attrs = {"window": window, "n_windows": n_windows}
-    return out[cols]
-
-
-def _examples(
-    out: pd.DataFrame,
-    kept: pd.DataFrame,
-    mentions: pd.DataFrame,
-    sentences: pd.DataFrame,
-    window: str,
-    limit: int,
-) -> list[list[dict[str, Any]]]:
-    """Evidence sentences per pair, in corpus order (see entity_cooccurrence)."""
-    if limit == 0:
-        return [[] for _ in range(len(out))]
-    text = {
-        (d, s): t
-        for d, s, t in zip(
-            sentences["doc_id"], sentences["sent_id"], sentences["text"], strict=True
-        )
-    }
-    # (doc_id, name) -> sorted sent_ids mentioning it; doc_id -> corpus order
-    sents_of: dict[tuple[Any, str], list[int]] = {}
-    for (d, name), grp in mentions.groupby(["doc_id", "name"], sort=False)["sent_id"]:
-        sents_of[(d, name)] = sorted(set(grp.tolist()))
-    order = dict(zip(mentions["doc_id"], mentions["_order"], strict=False))
-    docs_of: dict[tuple[str, str], list[Any]] = {}
-    kept = kept.sort_values("_order", kind="stable")
-    for (a, b), grp in kept.groupby(["entity_a", "entity_b"], sort=False)["doc_id"]:
-        docs_of[(a, b)] = list(dict.fromkeys(grp.tolist()))
-
-    result = []
-    for a, b in zip(out["entity_a"], out["entity_b"], strict=True):
-        docs = sorted(docs_of.get((a, b), []), key=lambda d: order.get(d, 0))
-        both: list[tuple[Any, int]] = []
-        either: list[tuple[Any, int]] = []
-        for d in docs:
-            sa = set(sents_of.get((d, a), []))
-            sb = set(sents_of.get((d, b), []))
-            both.extend((d, s) for s in sorted(sa & sb))
-            if window == "document" and len(either) < limit:
-                either.extend((d, s) for s in sorted(sa ^ sb))
-            if len(both) >= limit:
-                break
-        chosen = (both + either)[:limit]
-        result.append(
-            [{"doc_id": d, "sent_id": int(s), "text": text.get((d, s), "")} for d, s in chosen]
-        )
-    return result
 
 
 def entity_trends(

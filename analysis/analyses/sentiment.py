@@ -44,8 +44,7 @@ import pandas as pd
 from scipy import stats
 
 from analysis._validate import require_choice, require_columns, require_positive_int
-from analysis.analyses.entities import (
-    _FREQS,
+from analysis.analyses._mentions import (
     DEFAULT_TYPES,
     _annotations_for,
     _check_corpus,
@@ -53,9 +52,8 @@ from analysis.analyses.entities import (
     _doc_meta,
     _mentions,
     _most_common_label,
-    _period_range,
-    _period_start,
 )
+from analysis.analyses.entities import _FREQS, _period_range, _period_start
 from analysis.errors import AnalysisInputError, NoDatesError
 from analysis.nlp._docscore import (
     DOCUMENT_RULES,

@@ -28,7 +28,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis.analyses.entities import DEFAULT_TYPES, _most_common_label, entity_cooccurrence
+from analysis.analyses._mentions import DEFAULT_TYPES, _most_common_label
+from analysis.analyses.cooccurrence import entity_cooccurrence
 from analysis.analyses.keyness import log_likelihood
 from analysis.analyses.volume import _mask
 from analysis.errors import AnalysisInputError
