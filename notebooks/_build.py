@@ -133,16 +133,11 @@ import pandas as pd
 
 warnings.filterwarnings("ignore", message="IProgress not found")  # tqdm without ipywidgets
 
-from analysis.analyses.filters import (
-    comparison_periods,
-    filter_corpus,
-    grouping_column,
-    period_freq,
-    resolve_notebook_path,
-)
+from analysis.analyses.filters import filter_corpus
 from analysis.analyses.keyness import distinctive_terms
 from analysis.analyses.kwic import kwic as keyword_in_context
 from analysis.analyses.metadata import with_url_sections
+from analysis.analyses.periods import comparison_periods, period_freq
 from analysis.analyses.terms import collocations, term_frequencies
 from analysis.analyses.timespan import chart_span
 from analysis.analyses.trends import term_trends
@@ -160,6 +155,7 @@ from analysis.reports.display import (
     show_message,
     show_table,
 )
+from analysis.reports.notebook import grouping_column, resolve_notebook_path
 from analysis.reports.status import check_selection, show_run_status
 
 started = pd.Timestamp.now(tz="UTC")
@@ -429,9 +425,10 @@ warnings.filterwarnings("ignore", message="IProgress not found")  # tqdm without
 
 from analysis.analyses.cooccurrence import entity_cooccurrence
 from analysis.analyses.entities import entity_trends, top_entities
-from analysis.analyses.filters import filter_corpus, period_freq, resolve_notebook_path
+from analysis.analyses.filters import filter_corpus
 from analysis.analyses.metadata import with_url_sections
 from analysis.analyses.network import cooccurrence_graph, export_graph
+from analysis.analyses.periods import period_freq
 from analysis.analyses.timespan import chart_span
 from analysis.corpus.load import load_report
 from analysis.corpus.snapshot import load_corpus_cached
@@ -447,6 +444,7 @@ from analysis.reports.display import (
     show_message,
     show_table,
 )
+from analysis.reports.notebook import resolve_notebook_path
 from analysis.reports.status import check_selection, show_run_status
 
 started = pd.Timestamp.now(tz="UTC")
@@ -657,7 +655,7 @@ import pandas as pd
 
 warnings.filterwarnings("ignore", message="IProgress not found")  # tqdm without ipywidgets
 
-from analysis.analyses.filters import check_column, filter_corpus, grouping_column, resolve_notebook_path
+from analysis.analyses.filters import filter_corpus
 from analysis.analyses.metadata import with_url_sections
 from analysis.analyses.sentiment import (
     document_rule_note,
@@ -683,6 +681,7 @@ from analysis.reports.display import (
     show_message,
     show_table,
 )
+from analysis.reports.notebook import check_column, grouping_column, resolve_notebook_path
 from analysis.reports.status import check_selection, show_run_status
 
 started = pd.Timestamp.now(tz="UTC")

@@ -8,22 +8,22 @@ import pandas as pd
 import pytest
 
 from analysis.analyses.filters import (
-    DateRange,
-    check_column,
-    comparison_periods,
     comparison_windows,
     empty_reason,
     filter_corpus,
-    grouping_column,
+    previous_window,
+    query_pattern,
+)
+from analysis.analyses.periods import (
+    DateRange,
+    comparison_periods,
     parse_date_bound,
     parse_window,
     period_freq,
-    previous_window,
-    query_pattern,
     resolve_date_range,
-    resolve_notebook_path,
 )
 from analysis.errors import AnalysisInputError
+from analysis.reports.notebook import check_column, grouping_column, resolve_notebook_path
 
 
 def _corpus() -> pd.DataFrame:

@@ -12,12 +12,8 @@ hypothesis = pytest.importorskip("hypothesis")
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from analysis.analyses.filters import (  # noqa: E402
-    empty_reason,
-    filter_corpus,
-    parse_date_bound,
-    parse_window,
-)
+from analysis.analyses.filters import empty_reason, filter_corpus  # noqa: E402
+from analysis.analyses.periods import parse_date_bound, parse_window  # noqa: E402
 from analysis.errors import AnalysisInputError, ReportError  # noqa: E402
 from analysis.reports._param_checks import coerce_cli_value, validate_parameters  # noqa: E402
 from analysis.reports.runner import report_parameters  # noqa: E402

@@ -15,7 +15,7 @@ in the line's comment as ``(valid: RULES)`` (rules separated by ``;``), or as a 
 ``date``                     a date ``YYYY-MM-DD`` (or an ISO timestamp)
 ``window``                   a period such as ``24h``, ``7d``, ``4w``, ``1m``, ``1q``
 ``column``                   a corpus column name (checked in the notebook, against the
-                             loaded corpus: :func:`analysis.filters.check_column`)
+                             loaded corpus: :func:`.notebook.check_column`)
 ``non-empty``                a list with at least one item
 ==========================  ==========================================================
 
@@ -62,7 +62,7 @@ def _fail(report: str, param: ReportParameter, value: Any, expected: str) -> Rep
 
 
 def _check_rule(report: str, param: ReportParameter, value: Any, rule: str) -> None:
-    from analysis.analyses.filters import parse_date_bound, parse_window
+    from analysis.analyses.periods import parse_date_bound, parse_window
 
     rule = rule.strip()
     if m := _BOUND.match(rule):
@@ -128,7 +128,7 @@ def check_value(report: str, param: ReportParameter, value: Any) -> None:
 
 def check_combination(report: str, values: Mapping[str, Any]) -> None:
     """Checks across parameters: ``start`` with ``window``, ``start`` after ``end``."""
-    from analysis.analyses.filters import parse_date_bound
+    from analysis.analyses.periods import parse_date_bound
 
     start, end, window = values.get("start"), values.get("end"), values.get("window")
     if start and window:
