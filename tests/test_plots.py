@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from analysis.errors import AnalysisInputError
-from analysis.reports import plots
+from analysis.reports import _pair_charts, plots
 
 
 @pytest.fixture(autouse=True)
@@ -164,7 +164,7 @@ def test_network_chart_colours_by_community_and_packs_components():
     assert "5 entities and 4 links drawn" in alt
     assert "community 1: " in alt and "community 2: " in alt
     # components do not overlap: the pair sits outside the triangle's bounding box
-    pos, _ = plots._packed_spring_layout(g, seed=1)
+    pos, _ = _pair_charts._packed_spring_layout(g, seed=1)
     tri = np.array([pos[n] for n in ("Ana Ruiz", "Port Halden", "Bluewater Lines")])
     for n in ("Island", "Lighthouse"):
         inside = np.all(pos[n] >= tri.min(axis=0)) and np.all(pos[n] <= tri.max(axis=0))

@@ -205,7 +205,7 @@ def figure_html(fig: Any, *, alt: str, caption: str | None = None, dpi: int = 11
         )
     import matplotlib as mpl
 
-    from analysis.reports.plots import literal_text
+    from analysis.reports._chart_base import literal_text
 
     buf = io.BytesIO()
     try:  # text drawn literally: a "$" in a title or name is not math text
