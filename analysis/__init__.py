@@ -1,7 +1,15 @@
 """Newsdesk analysis: load news corpora into pandas; terms, entities and sentiment.
 
-The public API is re-exported here; everything else is private or lives in submodules
-(``analysis.display``, ``analysis.filters``, ``analysis.plots`` for report notebooks).
+The package follows the pipeline, one subpackage per stage (each imports only from the
+stages before it):
+
+- :mod:`analysis.corpus`: loading files into a corpus DataFrame, the load report, snapshots;
+- :mod:`analysis.nlp`: spaCy + VADER annotation, once per text and cached; entity names;
+- :mod:`analysis.analyses`: tidy-frame analyses (terms, keyness, entities, sentiment, ...);
+- :mod:`analysis.reports`: notebook display and plots, the report runner, schedules, CLI.
+
+The public API is re-exported here; report notebooks also use ``analysis.reports.display``,
+``analysis.reports.plots`` and the analysis modules directly.
 
 Example:
     >>> import analysis

@@ -1,4 +1,4 @@
-"""``python -m analysis ...``: the same command line as ``newsdesk`` (see analysis.cli)."""
+"""``python -m analysis ...``: the same command line as ``newsdesk`` (see analysis.reports.cli)."""
 
 from __future__ import annotations
 

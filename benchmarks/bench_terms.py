@@ -1,4 +1,4 @@
-"""Term counting: analysis.terms.term_frequencies vs scikit-learn's CountVectorizer.
+"""Term counting: analysis.analyses.terms.term_frequencies vs scikit-learn's CountVectorizer.
 
 Usage (from the repository root)::
 

@@ -67,7 +67,7 @@ def bbc_per_category(bbc_dir: Path, files: slice) -> pd.DataFrame:
 def reference_lines(text: str) -> list[tuple[int, str]]:
     """``(offset, line)`` of each non-blank line: the unit spaCy is run on (issue 8).
 
-    Written apart from ``analysis.annotate._segments`` so tests check one against the other.
+    Written apart from ``analysis.nlp._texts._segments`` so tests check one against the other.
     """
     out, pos = [], 0
     for line in text.replace("\r", "\n").split("\n"):

@@ -1,7 +1,7 @@
 """Test data for the term analyses: a tiny hand-checkable corpus and a BBC reader.
 
 The BBC corpus is read here directly (title = first line, category = folder, UTF-8 with
-a Latin-1 fallback) so the term tests do not depend on analysis.corpus.load_corpus.
+a Latin-1 fallback) so the term tests do not depend on analysis.corpus.load.load_corpus.
 """
 
 from __future__ import annotations

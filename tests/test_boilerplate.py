@@ -1,4 +1,4 @@
-"""Boilerplate removal in analysis._boilerplate."""
+"""Boilerplate removal in analysis.corpus._boilerplate."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Tests for analysis.briefing, analysis.volume and the briefing page.
+"""Tests for analysis.analyses.briefing, analysis.analyses.volume and the briefing page.
 
 The synthetic corpus is invented text (random words from a made-up vocabulary) with a
 planted burst ("zorblax" in many articles of the last days) and a steady term

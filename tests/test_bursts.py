@@ -1,4 +1,4 @@
-"""Tests for analysis.bursts: Kleinberg's two-state burst automaton against references.
+"""Tests for analysis.analyses.bursts: Kleinberg's two-state burst automaton against references.
 
 References: scipy's binomial log-pmf for the state costs, an exhaustive search over every
 state sequence for the Viterbi path, and a case worked out by hand.

@@ -1,4 +1,4 @@
-"""Tests for the command line (analysis.cli, ``python -m analysis``): help, list, parameter
+"""Tests for the command line (analysis.reports.cli, ``python -m analysis``): help, list, parameter
 parsing, exit codes, clean errors, schedules with a failing report, concurrent runs."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Strict date parsing in analysis._dates."""
+"""Strict date parsing in analysis.corpus._dates."""
 
 from __future__ import annotations
 

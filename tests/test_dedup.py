@@ -1,4 +1,4 @@
-"""Exact and near-duplicate detection in analysis._dedup."""
+"""Exact and near-duplicate detection in analysis.corpus._dedup."""
 
 from __future__ import annotations
 

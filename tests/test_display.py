@@ -1,4 +1,4 @@
-"""Tests for analysis.display: everything rendered is escaped; figures carry alt text."""
+"""Tests for analysis.reports.display: everything rendered is escaped; figures carry alt text."""
 
 from __future__ import annotations
 

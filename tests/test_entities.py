@@ -1,4 +1,4 @@
-"""Tests for analysis.entities on a hand-made corpus whose counts are checked by hand."""
+"""Tests for analysis.analyses.entities on a hand-made corpus whose counts are checked by hand."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The document-level entity layer (analysis.entity_layer): each rule on text we wrote,
+"""The document-level entity layer (analysis.nlp.entity_layer): each rule on text we wrote,
 then on real BBC articles (slow), then the hand-labelled gold set (slow)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Tests for analysis.filters: date ranges, windows, sources, categories, queries."""
+"""Tests for analysis.analyses.filters: date ranges, windows, sources, categories, queries."""
 
 from __future__ import annotations
 

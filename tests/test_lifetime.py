@@ -15,7 +15,7 @@ from analysis.nlp._lifetime import sigterm_as_interrupt
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# analysis/_lifetime.py loaded on its own (stdlib only): a light, fast child process.
+# analysis/nlp/_lifetime.py loaded on its own (stdlib only): a light, fast child process.
 _IMPORT = """
 import importlib.util, sys
 _spec = importlib.util.spec_from_file_location("_lifetime", {path!r})

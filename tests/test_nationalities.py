@@ -1,4 +1,4 @@
-"""Demonyms in co-occurrence (analysis.nationalities); the end-to-end co-occurrence test is
+"""Demonyms in co-occurrence (analysis.nlp.nationalities); the end-to-end co-occurrence test is
 in tests/test_entity_layer.py."""
 
 from __future__ import annotations

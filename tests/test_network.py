@@ -1,4 +1,4 @@
-"""Tests for analysis.network: graph building, Louvain communities, GEXF/GraphML export."""
+"""Tests for analysis.analyses.network: graph building, Louvain communities, GEXF/GraphML export."""
 
 from __future__ import annotations
 

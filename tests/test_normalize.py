@@ -1,4 +1,4 @@
-"""Tests for analysis.normalize: cleaning, alias table, short-name resolution."""
+"""Tests for analysis.nlp.normalize: cleaning, alias table, short-name resolution."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Tests for analysis.plots: titled, labelled figures with a description of what they show."""
+"""Tests for analysis.reports.plots: titled, labelled figures with a description of what
+they show."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Tests for analysis._report_fs: one-line file-system errors naming the path, stale
+"""Tests for analysis.reports._fs: one-line file-system errors naming the path, stale
 temporary files of killed runs cleaned."""
 
 from __future__ import annotations

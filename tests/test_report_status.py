@@ -1,4 +1,4 @@
-"""Tests for analysis.report_status: an empty or all-failing report is never "ok", exit
+"""Tests for analysis.reports.status: an empty or all-failing report is never "ok", exit
 codes of mixed runs, failed reports published without tracebacks."""
 
 from __future__ import annotations

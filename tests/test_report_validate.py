@@ -1,4 +1,4 @@
-"""Tests for analysis._report_validate (and the -p parsing of analysis._report_params): the
+"""Tests for analysis.reports._param_checks (and the -p parsing of analysis.reports._params): the
 valid values declared beside each report parameter are checked before any kernel starts."""
 
 from __future__ import annotations

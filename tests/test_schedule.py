@@ -1,4 +1,5 @@
-"""Tests for analysis.schedule: schema errors name file, entry and field; runs continue on failure."""
+"""Tests for analysis.reports.schedule: schema errors name file, entry and field; runs
+continue on failure."""
 
 from __future__ import annotations
 

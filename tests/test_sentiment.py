@@ -1,4 +1,5 @@
-"""Tests for analysis.sentiment: hand-made fixture, plus a real-data check on BBC articles."""
+"""Tests for analysis.analyses.sentiment: hand-made fixture, plus a real-data check on BBC
+articles."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Tests for analysis.shifts: new/rising entities and pairs, sentiment that moved.
+"""Tests for analysis.analyses.shifts: new/rising entities and pairs, sentiment that moved.
 
 Annotations are built by hand (no spaCy), so each expected figure can be worked out.
 """

@@ -1,4 +1,4 @@
-"""Tests for analysis.terms: hand-counted small corpus, and CountVectorizer/NLTK on BBC."""
+"""Tests for analysis.analyses.terms: hand-counted small corpus, and CountVectorizer/NLTK on BBC."""
 
 from __future__ import annotations
 

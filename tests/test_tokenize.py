@@ -1,4 +1,4 @@
-"""Tests for analysis._tokenize: the token pattern, stop words, n-grams, sklearn parity."""
+"""Tests for analysis.analyses._tokenize: the token pattern, stop words, n-grams, sklearn parity."""
 
 from __future__ import annotations
 

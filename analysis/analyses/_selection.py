@@ -1,5 +1,6 @@
-"""Private: the target and reference documents of :func:`analysis.analyses.keyness.distinctive_terms`:
-values of a column, or periods of a date column."""
+"""Private: the target and reference documents of
+:func:`analysis.analyses.keyness.distinctive_terms`: values of a column, or periods of a
+date column."""
 
 from __future__ import annotations
 

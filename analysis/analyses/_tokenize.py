@@ -5,7 +5,7 @@ match of one regular expression (:data:`TOKEN_PATTERN` by default, or
 :func:`token_pattern` for other options), drop stop words, then form n-grams from the
 remaining tokens. That is exactly what scikit-learn's ``CountVectorizer`` does with the
 same settings, so ``CountVectorizer(**count_vectorizer_options())`` gives the same
-counts as :func:`analysis.terms.term_frequencies`.
+counts as :func:`analysis.analyses.terms.term_frequencies`.
 
 The default token is a word of two or more letters; apostrophes are kept inside words
 ("don't", "o'neill") and a possessive "'s" is dropped ("Blair's" -> "blair",
@@ -299,7 +299,7 @@ def tokenize(
     if not isinstance(text, str):
         raise AnalysisInputError(
             f"tokenize(): text must be a str, got {type(text).__name__}; "
-            "for a corpus use analysis.terms.term_frequencies()"
+            "for a corpus use analysis.term_frequencies()"
         )
     tok = _Tokenizer(
         func="tokenize",
@@ -326,7 +326,7 @@ def count_vectorizer_options(
 
     ``CountVectorizer(**count_vectorizer_options(...))`` applied to
     ``analysis._validate.document_text(corpus)`` counts exactly the terms that
-    :func:`analysis.terms.term_frequencies` counts with the same options.
+    :func:`analysis.analyses.terms.term_frequencies` counts with the same options.
     (scikit-learn may warn that some stop words, such as "'s", can never be produced
     by the token pattern; that is harmless.)
 

@@ -8,15 +8,16 @@ compare with and lists only the volume.
 
 Findings (each a tidy DataFrame):
 
-- :func:`analysis.volume.volume_changes` — new articles per source (or category, or URL section) against
+- :func:`analysis.analyses.volume.volume_changes` — new articles per source (or category, or
+  URL section) against
   the usual daily range of the baseline (10th to 90th percentile of articles a day over
   the ``days_back`` days before the new period, days without articles counted as 0);
 - :func:`rising_terms` — words and two-word phrases used more in the new documents than
   in the baseline (log-likelihood G² >= 15.13, p < 0.0001, and at least twice as
-  frequent: log ratio >= 1; see :func:`analysis.keyness.distinctive_terms`);
+  frequent: log ratio >= 1; see :func:`analysis.analyses.keyness.distinctive_terms`);
 - :func:`term_bursts` — Kleinberg bursts over daily document counts that reach into the
-  new period (:mod:`analysis.bursts`);
-- entities, pairs and sentiment: :mod:`analysis.shifts`.
+  new period (:mod:`analysis.analyses.bursts`);
+- entities, pairs and sentiment: :mod:`analysis.analyses.shifts`.
 
 Each finding carries up to two evidence sentences from new documents, with the doc_id,
 title and URL of their article.
@@ -212,7 +213,7 @@ def rising_terms(
 ) -> pd.DataFrame:
     """Words and two-word phrases used more in the new documents than in the baseline.
 
-    Keyness of new against baseline documents (:func:`analysis.keyness.distinctive_terms`,
+    Keyness of new against baseline documents (:func:`analysis.analyses.keyness.distinctive_terms`,
     unigrams and bigrams): kept when G² >= 15.13 (p < 0.0001), log ratio >= 1 (at least
     twice as frequent) and the term is in at least ``min_docs`` new documents. A term
     whose words overlap a stronger one's ("johnson" after "boris johnson") is left out.
@@ -293,7 +294,7 @@ def term_bursts(
     Daily document counts of every word and two-word phrase found in at least
     ``min_docs`` new documents, over the ``days_back`` days before the new period and the
     new period itself (so stray old dates do not stretch the series), go through
-    :func:`analysis.bursts.detect_bursts` with ``s`` and ``gamma``. A burst is kept when
+    :func:`analysis.analyses.bursts.detect_bursts` with ``s`` and ``gamma``. A burst is kept when
     it ends inside the new period, holds at least ``min_docs`` new documents and at least
     ``min_ratio`` times the documents the base rate expects (3: a word that is merely
     common on a busy day, such as "best" or "pm", does not qualify). Overlapping terms

@@ -2,12 +2,12 @@
 
 Every function reads entity mentions from an :class:`analysis.Annotations` object
 (``annotations=``) or, when none is given, annotates the corpus with
-:func:`analysis.annotate.annotate` (cached). Entities are counted by their normalised
-``name`` (see :mod:`analysis.normalize`): "Putin", "Vladimir Putin" and "Putin's"
+:func:`analysis.nlp.annotator.annotate` (cached). Entities are counted by their normalised
+``name`` (see :mod:`analysis.nlp.normalize`): "Putin", "Vladimir Putin" and "Putin's"
 in one article count as one entity; the raw forms stay in ``text``/``surface_forms``.
 
 By default they count the document-level entity layer
-(:attr:`analysis.Annotations.document_entities`, see :mod:`analysis.entity_layer`): spans
+(:attr:`analysis.Annotations.document_entities`, see :mod:`analysis.nlp.entity_layer`): spans
 trimmed, one label per name within an article, surnames and repeats spaCy left untagged
 added. ``layer="raw"`` counts spaCy's mentions as given.
 

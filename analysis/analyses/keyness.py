@@ -155,14 +155,11 @@ def distinctive_terms(
         reference: Values or a period for the reference; None = the rest.
         ngram_range: Term n-gram orders, as in :func:`analysis.term_frequencies`.
         stopwords: Stop words (see :func:`analysis.tokenize`).
-        min_count: Keep terms with at least this many occurrences in target +
-            reference together.
+        min_count: Keep terms occurring at least this often in target and reference together.
         direction: "both" (default), "over" or "under".
         top: Keep only the first ``top`` rows.
-        lowercase: Lower-case before tokenizing.
-        numbers: Keep tokens with digits.
-        punctuation: Count punctuation characters as tokens.
-        min_length: Minimum number of letters in a token.
+        lowercase, numbers, punctuation, min_length: Tokenizer options, as in
+            :func:`analysis.term_frequencies`.
         progress: Show a progress bar on long runs.
 
     Returns:

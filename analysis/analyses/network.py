@@ -1,6 +1,6 @@
 """Entity co-occurrence networks: build a graph, find communities, export it.
 
-Input is the pair table of :func:`analysis.entities.entity_cooccurrence`; output is a
+Input is the pair table of :func:`analysis.analyses.cooccurrence.entity_cooccurrence`; output is a
 :class:`networkx.Graph` that Gephi (GEXF) or yEd/Cytoscape (GraphML) can open.
 """
 
@@ -41,12 +41,12 @@ def cooccurrence_graph(
     stored as the node attribute ``community``.
 
     Args:
-        pairs: from :func:`analysis.entities.entity_cooccurrence` (needs entity_a,
+        pairs: from :func:`analysis.analyses.cooccurrence.entity_cooccurrence` (needs entity_a,
             entity_b, count; label_a/label_b, count_a/count_b, doc_count, pmi, npmi,
             jaccard are copied when present).
         min_count: keep edges with count >= this.
         nodes: optional per-entity table with a ``name`` column, e.g. from
-            :func:`analysis.entities.top_entities` with ``top=None``; its ``mentions``,
+            :func:`analysis.analyses.entities.top_entities` with ``top=None``; its ``mentions``,
             ``doc_count`` and ``label`` become node attributes.
         seed: random seed of the Louvain method.
         resolution: Louvain resolution (> 1 gives more, smaller communities).

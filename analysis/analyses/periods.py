@@ -74,7 +74,7 @@ class DateRange:
 
     def bounds(self) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
         """``(first, last)`` instants included (both inclusive), e.g. for
-        :func:`analysis.keyness.distinctive_terms` periods."""
+        :func:`analysis.analyses.keyness.distinctive_terms` periods."""
         return self.lo, None if self.hi is None else self.hi - pd.Timedelta(1, "ns")
 
     def label(self) -> str:

@@ -1,6 +1,6 @@
 """Entities, pairs and sentiment that changed between baseline and new documents.
 
-Used by :mod:`analysis.briefing`. ``is_new`` is one boolean per corpus row (new since the
+Used by :mod:`analysis.analyses.briefing`. ``is_new`` is one boolean per corpus row (new since the
 last run); the other rows are the baseline.
 
 - :func:`entity_changes` — an entity is **new** when no baseline document mentions it and
@@ -303,7 +303,7 @@ def sentiment_shifts(
 ) -> pd.DataFrame:
     """Groups and entities whose mean sentiment moved between baseline and new documents.
 
-    Groups: the mean of document scores (:func:`analysis.sentiment.document_sentiment`,
+    Groups: the mean of document scores (:func:`analysis.analyses.sentiment.document_sentiment`,
     its ``auto`` rule and masked names, as the sentiment report), groups with ``min_docs``
     documents on each side. Entities: the mean masked compound of the sentences mentioning
     them (the name itself does not count), ``min_sentences`` on each side. Intervals: :func:`welch_interval` at the

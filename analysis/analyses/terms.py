@@ -100,7 +100,7 @@ def term_frequencies(
     """Count terms (words or n-grams) in the corpus, overall or per group.
 
     The counts equal scikit-learn's ``CountVectorizer`` with
-    ``analysis.terms.count_vectorizer_options(...)`` (same options) summed over
+    ``analysis.analyses.terms.count_vectorizer_options(...)`` (same options) summed over
     the documents of each group; the test suite checks this on the BBC corpus.
 
     Args:

@@ -25,9 +25,9 @@ def term_frequencies_dask(
     scheduler: Any = None,
     **options: Any,
 ) -> pd.DataFrame:
-    """:func:`analysis.terms.term_frequencies` of a dask DataFrame, partition by partition.
+    """:func:`analysis.analyses.terms.term_frequencies` of a dask DataFrame, partition by partition.
 
-    Each partition is tokenized and counted with ``analysis.terms`` (same tokenizer and
+    Each partition is tokenized and counted with ``analysis.analyses.terms`` (same tokenizer and
     options); the counts are summed across partitions, then ``min_count``/``top`` are
     applied, so the result equals ``term_frequencies(ddf.compute(), ...)``.
 

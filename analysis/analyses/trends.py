@@ -85,7 +85,7 @@ def term_trends(
         per: The rate is per this many words (column ``per_10k`` for 10,000).
         date_column: The column with the dates (default "published").
         stopwords: Stop words removed before n-grams are formed (see
-            :func:`analysis.terms.tokenize`).
+            :func:`analysis.analyses.terms.tokenize`).
         lowercase: Lower-case before tokenizing (False: case-sensitive terms).
         numbers: Keep tokens with digits.
         min_length: Minimum number of letters in a token.

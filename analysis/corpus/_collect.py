@@ -1,7 +1,7 @@
 """Reading every input of a corpus: walk, sidecars, readers, folder/constant metadata.
 
 Produces the raw documents and one report record per input (file, or table row), in
-sorted relative-path order, for :func:`analysis.corpus.load_corpus` to finish.
+sorted relative-path order, for :func:`analysis.corpus.load.load_corpus` to finish.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ a tabular file — is accounted for. Readers never raise for bad *content*; they
 (a table with no text-like column, an explicit column that does not exist).
 
 This module: the supported extensions, plain-text articles and HTML pages. Tables live in
-:mod:`analysis._tables`, decoding in :mod:`analysis._decode`.
+:mod:`analysis.corpus._tables`, decoding in :mod:`analysis.corpus._decode`.
 """
 
 from __future__ import annotations

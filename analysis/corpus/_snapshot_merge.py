@@ -4,11 +4,11 @@ Given the stored corpus (with private columns: raw text before boilerplate remov
 and dedup keys), its load report, the per-source counts of short lines (for repeated-line
 boilerplate) and the MinHash signatures of its documents, :func:`merge_changes` drops the
 documents of removed or changed files and adds those of new or changed files, repeating what
-:func:`analysis.corpus.load_corpus` does for them:
+:func:`analysis.corpus.load.load_corpus` does for them:
 
 - boilerplate: footer lines, and the source's repeated lines (which must not change: a new
   repeated line would change existing documents, so that case is refused);
-- duplicates: the same greedy visit as :func:`analysis._dedup.find_duplicates` (by date,
+- duplicates: the same greedy visit as :func:`analysis.corpus._dedup.find_duplicates` (by date,
   then load order): a new document is an exact copy of the first document with its
   normalised text, or a near-duplicate of the most similar kept original before it among
   the LSH candidates (same 16 bands of 8 MinHash values) with verified Jaccard >= threshold;
@@ -163,7 +163,7 @@ def _repeated(lines: pd.DataFrame, n_docs: dict[str, int], options: dict[str, An
 
 
 def _strip(text: str, drop: frozenset[str], max_chars: int) -> tuple[str, int]:
-    """The per-document half of :func:`analysis._boilerplate.remove_boilerplate`."""
+    """The per-document half of :func:`analysis.corpus._boilerplate.remove_boilerplate`."""
     lines = text.split("\n")
     if drop:
         content = {k for k in map(_key, lines) if k and not is_footer_line(k, max_chars=max_chars)}

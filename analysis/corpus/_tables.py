@@ -1,7 +1,7 @@
 """Tabular inputs — CSV/TSV, JSON, JSON Lines, Parquet, a DataFrame: one document per row.
 
 Rows are numbered from 1 (data rows; the header and blank lines are not counted). Bad rows
-become :class:`~analysis._records.Skip` records ("malformed CSV row", "malformed JSON line",
+become :class:`~analysis.corpus._records.Skip` records ("malformed CSV row", "malformed JSON line",
 "no text"); a table with no text-like column raises CorpusError naming the file and columns.
 """
 

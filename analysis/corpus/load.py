@@ -114,9 +114,8 @@ def load_corpus(
         sidecar: a sidecar file path; None auto-detects; False disables sidecars.
         encoding: force one encoding (files that fail it are skipped as "decode failure").
         unescape_entities: decode HTML character references in text and table fields.
-        boilerplate: remove footer blocks (from a "Source link"/"Disclaimer:"... line near the
-            end on), footer lines, and lines and paragraphs repeated across a source's
-            documents (see :mod:`analysis.corpus._boilerplate`).
+        boilerplate: remove footer blocks, footer lines, and lines and paragraphs repeated
+            across a source's documents (see :mod:`analysis.corpus._boilerplate`).
         repeated_min_docs, repeated_min_share: a repeated line must occur in at least this
             many documents and in this share of the source's documents.
         boilerplate_max_chars: footer *lines* ("Share this article") are at most this long.
@@ -127,8 +126,7 @@ def load_corpus(
         drop_duplicates: drop flagged duplicates from the result (the report keeps them).
         exclude: glob patterns (relative path or file name) of inputs to skip.
         recursive: enter subfolders.
-        strict: raise at the first broken input (unreadable, undecodable, malformed, a
-            table without a text column, a bad sidecar...) instead of skipping it.
+        strict: raise at the first broken input (unreadable, undecodable, malformed...).
         quiet: do not print the one-line summary.
         progress: show a tqdm progress bar while reading.
 

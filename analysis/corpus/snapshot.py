@@ -1,6 +1,6 @@
 """A Parquet snapshot of a loaded corpus, reused across reports and updated incrementally.
 
-:func:`load_corpus_cached` returns exactly what :func:`analysis.corpus.load_corpus` returns
+:func:`load_corpus_cached` returns exactly what :func:`analysis.corpus.load.load_corpus` returns
 (the same frame, the same load report), but keeps the result under the cache folder keyed by
 the corpus path, the loader options and the loader's own source code. The snapshot records
 every input file with its size and modification time (ns):
@@ -80,7 +80,7 @@ def snapshot_root(cache_dir: str | os.PathLike[str] | None = None) -> Path:
     """The folder holding corpus snapshots.
 
     ``cache_dir`` is the annotation cache folder of the reports (``None``: the default,
-    see :func:`analysis.store.default_cache_dir`); snapshots go in ``snapshots/`` beside it.
+    see :func:`analysis._cache_dir.default_cache_dir`); snapshots go in ``snapshots/`` beside it.
 
     Example:
         >>> snapshot_root("/tmp/cache/annotations")
@@ -98,7 +98,7 @@ def snapshot_root(cache_dir: str | os.PathLike[str] | None = None) -> Path:
 def _scan(root: Path, options: dict[str, Any]) -> pd.DataFrame:
     """Every file (and skipped folder) the loader would see, with its size and mtime.
 
-    Mirrors which folders :func:`analysis._walk.walk_inputs` enters, but only lists and
+    Mirrors which folders :func:`analysis.corpus._walk.walk_inputs` enters, but only lists and
     stats (what each file *is* follows from its name and the options, part of the key).
     """
     from analysis.corpus._sidecar import SIDECAR_NAMES

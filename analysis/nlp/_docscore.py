@@ -1,6 +1,6 @@
 """Document sentiment from sentence scores: the rule that fits a text's length, and masking.
 
-Used by :mod:`analysis.sentiment` (see its module docstring for the method and the
+Used by :mod:`analysis.analyses.sentiment` (see its module docstring for the method and the
 figures). A document's score is computed from its sentence rows alone:
 
 - ``"sentence_mean"``: the mean of the sentence scores;

@@ -181,7 +181,7 @@ def annotate_texts(
     """Annotate texts in this process and return the raw rows (``store.PART_SCHEMA``).
 
     This is the unit of work of every engine: worker processes and Dask tasks call it
-    on a chunk of texts. ``keys`` default to :func:`analysis.store.text_hash` of each text.
+    on a chunk of texts. ``keys`` default to :func:`analysis.nlp.store.text_hash` of each text.
     Each line of a text is one spaCy ``Doc`` (see :func:`_segments`); ``batch_size``
     counts texts, so a batch holds the lines of about that many texts.
 

@@ -21,7 +21,7 @@ Frames and their columns (offsets are character offsets into
     pipeline); only ``name`` is added.
 
 ``document_entities`` — the document-level entity layer (a property, computed on first
-use from ``entities`` and ``sentences``; see :mod:`analysis.entity_layer`)
+use from ``entities`` and ``sentences``; see :mod:`analysis.nlp.entity_layer`)
     the columns of ``entities`` plus origin (str: "spacy", "surname" or "repeat"); spans
     trimmed, one label per name within a document, surnames of people named in full and
     untagged repeats of multi-word names added. The entity reports read this layer.
@@ -72,7 +72,7 @@ class Annotations:
 
     @cached_property
     def document_entities(self) -> pd.DataFrame:
-        """The document-level entity layer (:func:`analysis.entity_layer.document_entities`).
+        """The document-level entity layer (:func:`analysis.nlp.entity_layer.document_entities`).
 
         Computed once per object from ``entities`` and ``sentences``; ``entities`` (the
         raw layer) is not changed.

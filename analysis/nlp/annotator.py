@@ -125,11 +125,11 @@ def annotate(
     Args:
         corpus: one row per document with columns ``doc_id`` and ``text`` (and usually
             ``title``); the text annotated is ``document_text(corpus)``.
-        cache_dir: the annotation cache root; None uses :func:`analysis.store.default_cache_dir`
+        cache_dir: the annotation cache root; None uses :func:`analysis.nlp.store.default_cache_dir`
             (``$NEWSDESK_CACHE_DIR`` or ``<project>/data/.cache/annotations``); False
             disables the cache.
         aliases: the entity alias table for the ``name`` column: None (default table),
-            a mapping alias -> name, or a CSV path (see :mod:`analysis.normalize`).
+            a mapping alias -> name, or a CSV path (see :mod:`analysis.nlp.normalize`).
         n_process: worker processes for the local engine; None uses up to 2 when more
             than 200 texts need annotating, else 1.
         batch_size: texts per spaCy ``nlp.pipe`` batch.
@@ -137,7 +137,7 @@ def annotate(
         scheduler: for ``engine="dask"``: a scheduler address ("tcp://host:8786"), a
             ``distributed.Client``, or None to start a local 2-worker cluster.
         progress: show a tqdm progress bar over the documents annotated.
-        model: None (an installed English model, see :func:`analysis.models.load_model`),
+        model: None (an installed English model, see :func:`analysis.nlp.models.load_model`),
             a model package name, or a loaded ``spacy.Language`` (run in this process).
 
     Returns:

@@ -29,7 +29,7 @@ spaCy gave them) and the sentence texts, one document at a time:
    unless it is also a person's name ("Jordan", "Georgia").
 
 The layer is :attr:`analysis.Annotations.document_entities`; the entity reports read it.
-Demonyms ("Russian", "Americans") are handled in :mod:`analysis.nationalities`.
+Demonyms ("Russian", "Americans") are handled in :mod:`analysis.nlp.nationalities`.
 """
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ sentencizer, paragraphs, ner                    96.09 %     (not timed)
 In the chosen pipeline the NER takes 96 % of the time (tokenizer 3 %, sentencizer and
 paragraph rule under 1 %), so no other pipeline change can make it much faster.
 
-Since issue 8, :func:`analysis.annotate.annotate_texts` runs the pipeline on every line
+Since issue 8, :func:`analysis.nlp._texts.annotate_texts` runs the pipeline on every line
 of a text separately (a line break is a hard boundary for entities and sentences), and
 the regression guard is defined accordingly: per BBC article, the entities
 ``(start, end, label)`` of ``annotate_texts`` must equal those of spaCy's full default

@@ -2,7 +2,7 @@
 
 spaCy labels "Russian" and "Americans" NORP. In a co-occurrence table "American" next to
 "United States" is no finding (the article says the same thing twice), so
-:func:`analysis.entities.entity_cooccurrence` never reports a country with its own
+:func:`analysis.analyses.cooccurrence.entity_cooccurrence` never reports a country with its own
 demonym, and its ``nationalities=`` option decides what else happens to them. The table
 (demonym -> country, in the normalised names of ``aliases.csv``) ships as
 ``analysis/data/demonyms.csv``.

@@ -21,7 +21,7 @@ def literal_text(fig: Any) -> Any:
     Titles, axis and tick labels, annotations, legend entries and network labels come from
     article text: ``"$5bn"`` or ``"$x^"`` must be drawn as written, not parsed (which can
     fail the whole figure with a ValueError). Ticks that matplotlib creates later, while
-    drawing, are covered by :func:`analysis.display.figure_html`, which draws with
+    drawing, are covered by :func:`analysis.reports.display.figure_html`, which draws with
     ``text.parse_math`` off.
 
     Example:

@@ -27,7 +27,7 @@ from analysis.reports._runs import insert_section
 from analysis.reports.status import read_status
 
 #: ok / empty (nothing to analyse, exit 3) / failed (exit 1) / skipped (up to date); see
-#: analysis.report_status for how they are decided and the exit code of a run.
+#: analysis.reports.status for how they are decided and the exit code of a run.
 Status = Literal["ok", "empty", "failed", "skipped"]
 
 

@@ -1,7 +1,7 @@
 """Private: the report runner's file-system safety: a writable output folder checked before
 any kernel starts, one-line errors naming the path, stale temporary files cleaned.
 
-Temporary files are named by :func:`analysis._report_files.temp_name`:
+Temporary files are named by :func:`analysis.reports._files.temp_name`:
 ``.<stem>.<pid>.<8 hex>.tmp`` (or ``.tmp.ipynb``). A run stopped by SIGTERM or ``kill -9``
 cannot remove its own; the next run in that folder removes those whose process is gone
 (or that are older than a day, in case the process id was reused).

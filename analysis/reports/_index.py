@@ -121,7 +121,7 @@ def render_index(runs: Iterable[Mapping[str, Any]]) -> str:
     run date (newest first) with the briefing link first, the corpus, document count,
     period, status and every report of that run.
 
-    ``runs`` are the dicts of :func:`analysis._report_runs.scan_runs`.
+    ``runs`` are the dicts of :func:`analysis.reports._runs.scan_runs`.
     """
     groups: dict[str, list[Mapping[str, Any]]] = {}
     for run in runs:

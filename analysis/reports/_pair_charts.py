@@ -29,7 +29,8 @@ def cooccurrence_matrix(
     """A symmetric name x name matrix of pair values (0 where a pair is absent).
 
     Args:
-        pairs: from :func:`analysis.entities.entity_cooccurrence` (entity_a, entity_b, value).
+        pairs: from :func:`analysis.analyses.cooccurrence.entity_cooccurrence` (entity_a,
+            entity_b, value).
         names: the entities to include, in order.
         value: the pair column to fill in.
         drop_unpaired: leave out names that co-occur with none of the other names.
@@ -165,7 +166,8 @@ def network_chart(
     width follows ``weight``). The layout is seeded, so the same graph draws the same way.
 
     Args:
-        graph: from :func:`analysis.network.cooccurrence_graph` (node attribute ``community``).
+        graph: from :func:`analysis.analyses.network.cooccurrence_graph` (node attribute
+            ``community``).
         title: figure title.
         max_nodes: most nodes drawn.
         seed: spring layout seed.

@@ -252,7 +252,7 @@ def report_header(
         title: the report title.
         parameters: the notebook's parameters (shown as ``name = value``).
         corpus: the analysed (filtered) documents; its ``attrs["filter"]`` (from
-            :func:`analysis.filters.filter_corpus`) is summarised.
+            :func:`analysis.analyses.filters.filter_corpus`) is summarised.
         load_report: the :class:`LoadReport` of the loaded corpus (or a mapping with
             ``counts``/``fingerprint``/``summary``): documents loaded, skipped, duplicates.
         annotations: an :class:`~analysis.annotations.Annotations`; its model and lexicon.

@@ -3,7 +3,8 @@
 Every function takes a tidy DataFrame from an analysis function and returns
 ``(figure, alt)``: a :class:`matplotlib.figure.Figure` with a title and labelled axes, and a
 sentence describing what it shows for readers who cannot see it. Show them with
-:func:`analysis.display.show_figure` (``show_figure(fig, alt=alt)``), which escapes the text.
+:func:`analysis.reports.display.show_figure` (``show_figure(fig, alt=alt)``), which escapes
+the text.
 
 The figures use the non-interactive Agg canvas (no window, no global pyplot state besides
 the figure registry that ``show_figure`` clears). All their text is literal: a ``$`` in a

@@ -107,11 +107,11 @@ def run_report(
     Returns:
         A ReportResult; ``status`` is ``"failed"`` when a cell raised or no section could
         be computed, ``"empty"`` when the filters left nothing to analyse (the reason is in
-        ``error``); nothing is raised for those (see :mod:`analysis.report_status`).
+        ``error``); nothing is raised for those (see :mod:`analysis.reports.status`).
 
     Raises:
         ReportError: Unknown report, bad parameter name, type or value (see
-            :mod:`analysis._report_validate`), bad date, unsafe path or an output folder
+            :mod:`analysis.reports._param_checks`), bad date, unsafe path or an output folder
             that cannot be written.
 
     Example:

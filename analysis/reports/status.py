@@ -10,7 +10,7 @@ executed notebook with :func:`read_status`:
 
 - a cell raised: **failed** (exit 1);
 - :func:`check_selection` found nothing to analyse: **empty** (exit 3), with the reason;
-- no section could be computed (every :func:`analysis.display.report_section` ended in
+- no section could be computed (every :func:`analysis.reports.display.report_section` ended in
   "could not be computed"): **failed**, with the first section's message;
 - otherwise **ok** (exit 0).
 
@@ -53,7 +53,7 @@ _first_problem: list[str] = []
 
 def record_section(outcome: str, message: str | None = None) -> None:
     """Count one report section's outcome (``"ok"``, ``"not_computed"``, ``"empty"``);
-    called by :func:`analysis.display.report_section`."""
+    called by :func:`analysis.reports.display.report_section`."""
     _sections[outcome] = _sections.get(outcome, 0) + 1
     if outcome == "not_computed" and message and not _first_problem:
         _first_problem.append(message)
@@ -66,8 +66,9 @@ def _display(data: dict[str, Any], html_text: str) -> None:
 
 
 def check_selection(docs: pd.DataFrame) -> str | None:
-    """Mark the report **empty** when ``docs`` (from :func:`analysis.filters.filter_corpus`)
-    has no rows: show why, as the first thing in the report, and return the reason.
+    """Mark the report **empty** when ``docs`` (from
+    :func:`analysis.analyses.filters.filter_corpus`) has no rows: show why, as the first
+    thing in the report, and return the reason.
 
     Also starts counting the report's sections afresh.
 
