@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 SCRIPT_TITLE = "<script>alert(1)</script>"
 IMG_TITLE = "<img src=x onerror=alert(1)>"

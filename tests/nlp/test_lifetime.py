@@ -13,7 +13,7 @@ import pytest
 
 from analysis.nlp._lifetime import sigterm_as_interrupt
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 # analysis/nlp/_lifetime.py loaded on its own (stdlib only): a light, fast child process.
 _IMPORT = """

@@ -34,7 +34,7 @@ from analysis.reports.runner import (
     run_reports,
 )
 
-FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "notebooks"
 DATE = "2026-01-02"
 RUN = "sample_corpus"  # the run name of the fixture notebooks' default corpus
 
@@ -55,7 +55,7 @@ def no_kernel(monkeypatch):
 
 def test_notebooks_dir_default_env_and_argument(monkeypatch, tmp_path):
     monkeypatch.delenv("NEWSDESK_NOTEBOOKS", raising=False)
-    repo_notebooks = Path(__file__).resolve().parents[1] / "notebooks"
+    repo_notebooks = Path(__file__).resolve().parents[2] / "notebooks"
     if repo_notebooks.is_dir():
         assert find_notebooks_dir() == repo_notebooks
     monkeypatch.setenv("NEWSDESK_NOTEBOOKS", str(FIXTURES))

@@ -12,8 +12,8 @@ import pytest
 from analysis.errors import ReportError
 from analysis.reports.schedule import load_schedule, run_schedule
 
-FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
-REPO = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "notebooks"
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _write(tmp_path: Path, text: str) -> Path:

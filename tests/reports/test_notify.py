@@ -16,8 +16,8 @@ from analysis.reports._notify import needs_notice, notify_failure
 from analysis.reports.runner import ReportResult
 from analysis.reports.schedule import load_schedule
 
-FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
-REPO = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "notebooks"
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _result(tmp_path: Path, name: str, status: str, error: str | None = None) -> ReportResult:

@@ -481,7 +481,7 @@ def test_document_rule_and_masking_against_vader_human_ratings():
     sdist = Path(os.environ.get("NEWSDESK_VADER_SDIST", "vaderSentiment-3.3.2.tar.gz"))
     if not sdist.is_file():
         pytest.skip(f"VADER ground truth not found at {sdist} (set NEWSDESK_VADER_SDIST)")
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
     from accuracy import read_ground_truth
 
     from analysis.nlp.annotator import annotate

@@ -27,7 +27,7 @@ annotate_mod = importlib.import_module("analysis.nlp.annotator")
 pool_mod = importlib.import_module("analysis.nlp._pool")
 texts_mod = importlib.import_module("analysis.nlp._texts")
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 # Fictional articles written for these tests.
 _ARTICLES = [

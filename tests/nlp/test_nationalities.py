@@ -1,5 +1,5 @@
 """Demonyms in co-occurrence (analysis.nlp.nationalities); the end-to-end co-occurrence test is
-in tests/test_entity_layer.py."""
+in tests/nlp/test_entity_layer.py."""
 
 from __future__ import annotations
 

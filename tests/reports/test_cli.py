@@ -15,8 +15,8 @@ import pytest
 
 from analysis.reports import cli
 
-FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
-REPO = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "notebooks"
+REPO = Path(__file__).resolve().parents[2]
 DATE = "2026-03-04"
 
 

@@ -18,7 +18,7 @@ from analysis.errors import AnalysisInputError
 from analysis.nlp.entity_layer import LAYER_COLUMNS, document_entities
 from analysis.nlp.normalize import _KEEP_POSSESSIVE, normalize_entities
 
-GOLD_DIR = Path(__file__).resolve().parents[1] / "benchmarks" / "entity_gold"
+GOLD_DIR = Path(__file__).resolve().parents[2] / "benchmarks" / "entity_gold"
 
 
 def _doc(body: str, tagged: list[tuple[str, str]], doc_id: str = "x", title: str = "Title"):
