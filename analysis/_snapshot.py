@@ -7,11 +7,12 @@ every input file with its size and modification time (ns):
 
 - nothing changed: the snapshot is read back (no file is opened, no duplicate search);
 - files added, changed or removed: only those files are read (``load_corpus`` on a temporary
-  folder of links to them), their boilerplate is removed with the corpus's repeated-line
-  sets, and duplicates are searched by comparing the new documents against the stored
+  folder of links to them), their boilerplate is removed by the per-document steps of
+  :mod:`analysis._boilerplate` with their source's repeated lines and paragraphs (from
+  stored per-source counts, :mod:`analysis._snapshot_boilerplate`), and duplicates are searched by comparing the new documents against the stored
   MinHash signatures of the existing ones (the same LSH bands and verified Jaccard as a
   fresh load); removed files drop out;
-- when a change could alter an existing document (a new repeated boilerplate line, a new
+- when a change could alter an existing document (a new repeated boilerplate unit, a new
   document earlier in the duplicate visiting order that matches a later one, a removed
   original that duplicates point at, identical copies whose ``doc_id`` depends on order,
   a metadata sidecar, a single-file corpus) the corpus is loaded afresh.
@@ -67,8 +68,11 @@ LOADER_MODULES = (
     "_sidecar",
     "_snapshot",
     "_snapshot_merge",
+    "_snapshot_boilerplate",
 )
-_FORMAT = 1
+# 2: repeated-unit counts (lines and paragraphs of any length, after the footer cut) in
+# units.parquet, replacing the short-line counts of lines.parquet
+_FORMAT = 2
 _PRIVATE = ("_raw_text", "_content", "_norm", "_bp_digest")
 
 
@@ -205,7 +209,7 @@ class _Store:
     def read_extras(self, gen: Path) -> dict[str, Any]:
         return {
             "private": pd.read_parquet(gen / "corpus.parquet", columns=list(_PRIVATE)),
-            "lines": pd.read_parquet(gen / "lines.parquet"),
+            "units": pd.read_parquet(gen / "units.parquet"),
             "sigs": np.load(gen / "sigs.npy"),
         }
 
@@ -215,7 +219,7 @@ class _Store:
         tmp = self.folder / f".{name}.tmp"
         tmp.mkdir()
         try:
-            for key in ("inputs", "corpus", "report", "lines"):
+            for key in ("inputs", "corpus", "report", "units"):
                 frame = parts[key].copy(deep=False)
                 frame.attrs = {}
                 # uncompressed: 3-4x faster to write and read than zstd, for ~3x the size
@@ -420,7 +424,7 @@ def _update(
     parts = merge_changes(
         corpus,
         snap["report"],
-        extras["lines"],
+        extras["units"],
         extras["sigs"],
         fresh=fresh,
         gone=[*changed, *removed],

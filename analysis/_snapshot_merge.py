@@ -1,13 +1,16 @@
 """The incremental step of corpus snapshots: merge new files into a loaded corpus.
 
 Given the stored corpus (with private columns: raw text before boilerplate removal, content
-and dedup keys), its load report, the per-source counts of short lines (for repeated-line
-boilerplate) and the MinHash signatures of its documents, :func:`merge_changes` drops the
-documents of removed or changed files and adds those of new or changed files, repeating what
-:func:`analysis.corpus.load_corpus` does for them:
+and dedup keys, boilerplate digest), its load report, the per-source counts of repeated-unit
+candidates (see :mod:`analysis._snapshot_boilerplate`) and the MinHash signatures of its
+documents, :func:`merge_changes` drops the documents of removed or changed files and adds
+those of new or changed files, repeating what :func:`analysis.corpus.load_corpus` does for
+them:
 
-- boilerplate: footer lines, and the source's repeated lines (which must not change: a new
-  repeated line would change existing documents, so that case is refused);
+- boilerplate: the per-document steps of :mod:`analysis._boilerplate` (footer block, footer
+  lines) and the source's repeated lines and paragraphs, which must not change for the
+  documents kept (a new repeated unit would change existing documents: refused); the load
+  report gets the same ``boilerplate_lines``, ``boilerplate_chars`` and footer note;
 - duplicates: the same greedy visit as :func:`analysis._dedup.find_duplicates` (by date,
   then load order): a new document is an exact copy of the first document with its
   normalised text, or a near-duplicate of the most similar kept original before it among
@@ -21,32 +24,22 @@ the caller loads afresh.
 from __future__ import annotations
 
 import hashlib
-import re
-from collections import Counter, defaultdict
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from analysis._boilerplate import is_footer_line
 from analysis._dedup import _NUM_PERM, _SEED, _jaccard, normalise_for_dedup, shingle_hashes
+from analysis._records import count_words
+from analysis._snapshot_boilerplate import NONE_GROUP, count_units, groups_of, merge_units
 
 __all__ = ["IncrementalUnsafe", "merge_changes", "raw_texts_for", "snapshot_extras"]
 
-_NONE = "\x00none"  # the group of documents without a source
 _BANDS, _ROWS = 16, 8  # datasketch MinHashLSH(threshold=0.65, num_perm=128)
 
 
 class IncrementalUnsafe(Exception):
     """The change cannot be merged exactly; load the corpus afresh."""
-
-
-def _key(line: str) -> str:
-    return " ".join(line.split())
-
-
-def _digest(text: str) -> str:
-    return hashlib.blake2b(_key(text).encode(), digest_size=16).hexdigest()
 
 
 def _full_texts(titles: pd.Series, texts: pd.Series) -> list[str]:
@@ -74,20 +67,6 @@ def _signatures(fulls: list[str], skip: np.ndarray, shingle_size: int) -> np.nda
     return sigs
 
 
-def _line_counts(raw: list[str], groups: list[str], max_chars: int) -> pd.DataFrame:
-    seen: dict[str, set[str]] = defaultdict(set)
-    counts: dict[str, Counter[str]] = defaultdict(Counter)
-    for text, group in zip(raw, groups, strict=True):
-        d = _digest(text)
-        if d in seen[group]:
-            continue
-        seen[group].add(d)
-        keys = {_key(line) for line in text.split("\n")}
-        counts[group].update(k for k in keys if k and len(k) <= max_chars)
-    rows = [(g, k, n) for g, c in counts.items() for k, n in c.items()]
-    return pd.DataFrame(rows, columns=["group", "key", "n"]).astype({"n": "int64"})
-
-
 def _raw(frame: pd.DataFrame) -> list[str]:
     """The text before boilerplate removal (stored only where it differs)."""
     raw = frame["_raw_text"].tolist()
@@ -97,7 +76,7 @@ def _raw(frame: pd.DataFrame) -> list[str]:
     ]
 
 
-def _private(frame: pd.DataFrame, raw: list[str]) -> pd.DataFrame:
+def _private(frame: pd.DataFrame, raw: list[str], digests: list[str]) -> pd.DataFrame:
     texts = frame["text"].tolist()
     fulls = _full_texts(frame["title"].tolist(), texts)
     out = frame.copy()
@@ -112,18 +91,14 @@ def _private(frame: pd.DataFrame, raw: list[str]) -> pd.DataFrame:
         hashlib.sha256(normalise_for_dedup(f).encode("utf-8", "surrogatepass")).hexdigest()[:32]
         for f in fulls
     ]
-    out["_bp_digest"] = [_digest(t) for t in raw]
+    out["_bp_digest"] = pd.array(digests, dtype=pd.StringDtype())
     return out
-
-
-def _groups(frame: pd.DataFrame) -> list[str]:
-    return [_NONE if s is None or s is pd.NA else str(s) for s in frame["source"].tolist()]
 
 
 def snapshot_extras(
     frame: pd.DataFrame, raw: list[str] | None, options: dict[str, Any]
 ) -> dict[str, Any]:
-    """Private columns, line counts and signatures for a freshly loaded corpus.
+    """Private columns, unit counts and signatures for a freshly loaded corpus.
 
     ``raw`` is the text of each document before boilerplate removal (None: an incremental
     update will never be attempted, so nothing is computed).
@@ -131,11 +106,11 @@ def snapshot_extras(
     if raw is None:
         return {
             "corpus": frame,
-            "lines": pd.DataFrame({"group": [], "key": [], "n": []}).astype({"n": "int64"}),
+            "units": count_units([], [], options)[0],
             "sigs": np.zeros((0, _NUM_PERM), dtype=np.uint64),
         }
-    out = _private(frame, raw)
-    lines = _line_counts(raw, _groups(frame), options["boilerplate_max_chars"])
+    units, digests = count_units(raw, groups_of(frame), options)
+    out = _private(frame, raw, digests)
     if options["near_duplicates"]:
         skip = (frame["duplicate_kind"] == "exact").fillna(False).to_numpy()
         sigs = _signatures(
@@ -143,100 +118,7 @@ def snapshot_extras(
         )
     else:
         sigs = np.zeros((len(frame), _NUM_PERM), dtype=np.uint64)
-    return {"corpus": out, "lines": lines, "sigs": sigs}
-
-
-def _repeated(lines: pd.DataFrame, n_docs: dict[str, int], options: dict[str, Any]) -> dict:
-    """Per group, the line keys in at least ``max(min_docs, min_share * n)`` documents."""
-    need = {
-        g: max(options["repeated_min_docs"], options["repeated_min_share"] * n)
-        for g, n in n_docs.items()
-    }
-    groups = lines["group"].to_numpy(dtype=object)
-    floor = options["repeated_min_docs"]
-    threshold = np.array([need.get(g, floor) for g in groups], dtype=float)
-    hit = lines["n"].to_numpy() >= threshold
-    out: dict[str, set[str]] = {}
-    for g, k in zip(groups[hit], lines["key"].to_numpy(dtype=object)[hit], strict=True):
-        out.setdefault(g, set()).add(k)
-    return {g: frozenset(v) for g, v in out.items()}
-
-
-def _strip(text: str, drop: frozenset[str], max_chars: int) -> tuple[str, int]:
-    """The per-document half of :func:`analysis._boilerplate.remove_boilerplate`."""
-    lines = text.split("\n")
-    if drop:
-        content = {k for k in map(_key, lines) if k and not is_footer_line(k, max_chars=max_chars)}
-        if content and content <= drop:
-            drop = frozenset()
-    kept, removed = [], 0
-    for line in lines:
-        key = _key(line)
-        if key and (is_footer_line(key, max_chars=max_chars) or key in drop):
-            removed += 1
-            continue
-        kept.append(line)
-    if removed:
-        text = re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip("\n")
-    return text, removed
-
-
-def _boilerplate(
-    kept: pd.DataFrame, gone: pd.DataFrame, new: pd.DataFrame, lines: pd.DataFrame, opts: dict
-) -> tuple[list[str], list[int], pd.DataFrame]:
-    max_chars = opts["boilerplate_max_chars"]
-    raw = _raw(new)
-    if not opts["boilerplate"]:
-        return raw, [0] * len(new), lines
-    before = _distinct([kept, gone])
-    delta: dict[tuple[str, str], int] = defaultdict(int)
-    kept_pairs = set(zip(_groups(kept), kept["_bp_digest"].tolist(), strict=True))
-    left = set(kept_pairs)
-    for text, g, d in zip(_raw(gone), _groups(gone), gone["_bp_digest"].tolist(), strict=True):
-        if (g, d) not in left:
-            left.add((g, d))  # count each distinct removed text once
-            for k in {_key(line) for line in text.split("\n")}:
-                if k and len(k) <= max_chars:
-                    delta[(g, k)] -= 1
-    have = set(kept_pairs)
-    for text, g, d in zip(raw, _groups(new), new["_bp_digest"].tolist(), strict=True):
-        if (g, d) in have:
-            continue
-        have.add((g, d))
-        for k in {_key(line) for line in text.split("\n")}:
-            if k and len(k) <= max_chars:
-                delta[(g, k)] += 1
-    if delta:
-        change = pd.DataFrame(
-            [(g, k, n) for (g, k), n in delta.items()], columns=["group", "key", "n"]
-        )
-        merged = pd.concat([lines, change]).groupby(["group", "key"], as_index=False, sort=False)
-        updated = merged["n"].sum()
-        updated = updated[updated["n"] > 0].reset_index(drop=True).astype({"n": "int64"})
-    else:
-        updated = lines
-    after_docs = _distinct([kept, new])
-    sets_before = _repeated(lines, before, opts)
-    sets_after = _repeated(updated, after_docs, opts)
-    existing = set(_groups(kept))
-    for g in existing | set(sets_before) | set(sets_after):
-        if g in existing and sets_before.get(g, frozenset()) != sets_after.get(g, frozenset()):
-            raise IncrementalUnsafe(f"the repeated boilerplate lines of source {g!r} changed")
-    out, counts = [], []
-    for text, g in zip(raw, _groups(new), strict=True):
-        t, n = _strip(text, sets_after.get(g, frozenset()), max_chars)
-        out.append(t)
-        counts.append(n)
-    return out, counts, updated
-
-
-def _distinct(frames: list[pd.DataFrame]) -> dict[str, int]:
-    pairs = {
-        pair
-        for frame in frames
-        for pair in zip(_groups(frame), frame["_bp_digest"].tolist(), strict=True)
-    }
-    return dict(Counter(g for g, _ in pairs))
+    return {"corpus": out, "units": units, "sigs": sigs}
 
 
 def _visit_rank(published: pd.Series) -> np.ndarray:
@@ -352,7 +234,7 @@ def _dedup_new(
 def merge_changes(
     corpus: pd.DataFrame,
     report: pd.DataFrame,
-    lines: pd.DataFrame,
+    units: pd.DataFrame,
     sigs: np.ndarray,
     *,
     fresh: pd.DataFrame | None,
@@ -361,7 +243,7 @@ def merge_changes(
 ) -> dict[str, Any]:
     """The stored corpus with the files in ``gone`` removed and the ``fresh`` load added.
 
-    Returns ``{"corpus", "report", "lines", "sigs"}`` as a fresh load would store them.
+    Returns ``{"corpus", "report", "units", "sigs"}`` as a fresh load would store them.
 
     Raises:
         IncrementalUnsafe: when the merge could differ from a fresh load.
@@ -393,17 +275,30 @@ def merge_changes(
         if list(fresh.columns) != public:
             raise IncrementalUnsafe("the new files have other columns")
         new = fresh.copy()
-        new["_raw_text"] = new["text"]
-        new["_bp_digest"] = [_digest(t) for t in new["text"]]
         rep_new = fresh.attrs["load_report"].files
-    texts, bp_counts, lines = _boilerplate(kept, removed, new, lines, options)
+    raw = new["text"].tolist()
+    bp = merge_units(
+        (groups_of(kept), kept["_bp_digest"].tolist()),
+        (_raw(removed), groups_of(removed), removed["_bp_digest"].tolist()),
+        (raw, groups_of(new)),
+        units,
+        options,
+    )
+    if bp.changed:
+        shown = ", ".join(repr(g) if g != NONE_GROUP else "(no source)" for g in bp.changed[:3])
+        raise IncrementalUnsafe(f"the repeated boilerplate of source {shown} changed")
+    cleaned: dict[str, tuple[int, str | None]] = {}
     if len(new):
+        texts = bp.texts
         new["text"] = pd.array(texts, dtype=pd.StringDtype())
         new["n_chars"] = pd.array([len(t) for t in texts], dtype="int64")
-        new["n_words"] = pd.array([len(t.split()) for t in texts], dtype="int64")
-        new["boilerplate_lines"] = pd.array(bp_counts, dtype="int64")
+        new["n_words"] = pd.array([count_words(t) for t in texts], dtype="int64")
+        new["boilerplate_lines"] = pd.array(bp.lines, dtype="int64")
         new["doc_id"] = pd.array(_doc_ids(new["title"].tolist(), texts), dtype=pd.StringDtype())
-        new = _private(new.drop(columns=["_raw_text", "_bp_digest"]), new["_raw_text"].tolist())
+        new = _private(new, raw, bp.digests)
+        cleaned = dict(
+            zip(new["path"].tolist(), zip(bp.chars, bp.markers, strict=True), strict=True)
+        )
         if any(c in kept_content for c in new["_content"].tolist()):
             raise IncrementalUnsafe("a new document is an identical copy of an existing one")
     new_sigs = (
@@ -437,10 +332,10 @@ def merge_changes(
         all_sigs[is_new & (merged["duplicate_kind"] == "exact").fillna(False).to_numpy()] = 0
     rows = {p: k for k, p in enumerate(merged["path"].tolist())}
     rep_new = rep_new.copy()
-    _update_report(rep_new, merged, is_new, rows)
+    _update_report(rep_new, merged, is_new, rows, cleaned)
     rep = _take_runs(pd.concat([rep_kept, rep_new], ignore_index=True), rep_order)
     merged = merged.drop(columns=["_similarity"])
-    return {"corpus": merged, "report": rep, "lines": lines, "sigs": all_sigs}
+    return {"corpus": merged, "report": rep, "units": bp.units, "sigs": all_sigs}
 
 
 def _take_runs(frame: pd.DataFrame, order: np.ndarray) -> pd.DataFrame:
@@ -457,8 +352,18 @@ def _take_runs(frame: pd.DataFrame, order: np.ndarray) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def _update_report(rep: pd.DataFrame, merged: pd.DataFrame, is_new: np.ndarray, rows: dict) -> None:
-    """Fill the load-report columns of the new documents' rows (in place, column-wise)."""
+def _update_report(
+    rep: pd.DataFrame,
+    merged: pd.DataFrame,
+    is_new: np.ndarray,
+    rows: dict[str, int],
+    cleaned: dict[str, tuple[int, str | None]],
+) -> None:
+    """Fill the load-report columns of the new documents' rows (in place, column-wise).
+
+    ``cleaned``: per new document's path, the characters boilerplate removal took and the
+    marker that ended the article (noted in ``detail`` as a fresh load does).
+    """
     new_paths = set(merged.loc[is_new, "path"].tolist())
     idx = [i for i, p in enumerate(rep["path"].tolist()) if p in new_paths]
     if not idx:
@@ -467,7 +372,16 @@ def _update_report(rep: pd.DataFrame, merged: pd.DataFrame, is_new: np.ndarray, 
     sub = merged.iloc[ks]
     kinds = sub["duplicate_kind"].tolist()
     sims = sub["_similarity"].tolist()
+    paths = rep["path"].iloc[idx].tolist()
+    details = rep["detail"].iloc[idx].tolist()
+    notes = [cleaned[p][1] for p in paths]
     values = {
+        "detail": [
+            "; ".join(filter(None, [None if d is pd.NA else d, f"footer from {m!r} on removed"]))
+            if m
+            else d
+            for d, m in zip(details, notes, strict=True)
+        ],
         "status": ["loaded" if k is None or k is pd.NA else "duplicate" for k in kinds],
         "reason": [None] * len(idx),
         "doc_id": sub["doc_id"].tolist(),
@@ -484,6 +398,9 @@ def _update_report(rep: pd.DataFrame, merged: pd.DataFrame, is_new: np.ndarray, 
     bp = rep["boilerplate_lines"].to_numpy().copy()
     bp[idx] = sub["boilerplate_lines"].to_numpy()
     rep["boilerplate_lines"] = bp
+    chars = rep["boilerplate_chars"].to_numpy().copy()
+    chars[idx] = [cleaned[p][0] for p in paths]
+    rep["boilerplate_chars"] = chars
 
 
 def raw_texts_for(frame: pd.DataFrame, loaded_raw: dict[str, str]) -> list[str]:
