@@ -447,6 +447,35 @@ def _load_subset(root: Path, rels: Iterable[str], opts: dict[str, Any]) -> pd.Da
             os.symlink(root / rel, target)
         sub = {**opts, "boilerplate": False, "near_duplicates": False}
         try:
-            return load_corpus(base, **sub, drop_duplicates=False, quiet=True, progress=False)
+            frame = load_corpus(base, **sub, drop_duplicates=False, quiet=True, progress=False)
         except CorpusError as exc:
             raise IncrementalUnsafe(f"the new files alone do not load: {exc}") from None
+    _own_symlink_notes(frame.attrs["load_report"].files, root)
+    return frame
+
+
+def _own_symlink_notes(files: pd.DataFrame, root: Path) -> None:
+    """The ``detail`` a load of ``root`` itself gives, in a report of links to its files.
+
+    Every file of the linked folder is a symlink leading outside it, which the walk notes;
+    in the corpus itself only a file that is a symlink leading outside the corpus has it.
+    """
+    real_root = os.path.realpath(root)
+    out: list[str | None] = []
+    for file, detail, status in zip(files["file"], files["detail"], files["status"], strict=True):
+        if detail is pd.NA or detail is None:
+            out.append(detail)
+            continue
+        path = root / file
+        target = os.path.realpath(path)
+        note = f"symlink leads outside the corpus: {target}"
+        if path.is_symlink() and os.path.commonpath([real_root, target]) != real_root:
+            out.append(detail)  # a real note: the corpus file is such a symlink
+            continue
+        if detail == note:
+            out.append("" if status == "skipped" else None)
+        elif detail.startswith(note + "; "):
+            out.append(detail[len(note) + 2 :])
+        else:
+            out.append(detail.replace("; " + note, "", 1))
+    files["detail"] = pd.array(out, dtype=files["detail"].dtype)
