@@ -395,14 +395,12 @@ def load_corpus_cached(
 
 
 def _changed(old: pd.DataFrame, new: pd.DataFrame) -> tuple[list[str], list[str], list[str]]:
-    def table(f: pd.DataFrame) -> dict[str, tuple[int, int]]:
-        stats = zip(f["size"].tolist(), f["mtime_ns"].tolist(), strict=True)
-        return dict(zip(f["rel"].tolist(), stats, strict=True))
-
-    o, n = table(old), table(new)
-    added = [r for r in n if r not in o]
-    removed = [r for r in o if r not in n]
-    changed = [r for r in n if r in o and o[r] != n[r]]
+    both = old.merge(new, on="rel", how="outer", suffixes=("_o", "_n"), indicator=True)
+    side = both["_merge"].to_numpy()
+    added = sorted(both.loc[side == "right_only", "rel"].tolist())
+    removed = sorted(both.loc[side == "left_only", "rel"].tolist())
+    differ = (both["size_o"] != both["size_n"]) | (both["mtime_ns_o"] != both["mtime_ns_n"])
+    changed = sorted(both.loc[(side == "both") & differ.to_numpy(), "rel"].tolist())
     return added, changed, removed
 
 

@@ -45,17 +45,19 @@ NONE_GROUP = "\x00none"  # the group of documents without a source
 
 def groups_of(frame: pd.DataFrame) -> list[str]:
     """The repeated-unit group of each row (its source; :data:`NONE_GROUP` without one)."""
-    return [NONE_GROUP if s is None or s is pd.NA else str(s) for s in frame["source"].tolist()]
+    return frame["source"].astype(object).fillna(NONE_GROUP).tolist()
 
 
 def empty_units() -> pd.DataFrame:
-    return _units_frame([], np.zeros((0, 2), dtype=np.uint64), np.zeros(0, dtype=np.int64))
+    return _units_frame(np.zeros(0, np.int64), [], np.zeros((0, 2), np.uint64), np.zeros(0))
 
 
-def _units_frame(groups: Sequence[str], hashes: np.ndarray, counts: np.ndarray) -> pd.DataFrame:
+def _units_frame(
+    codes: np.ndarray, groups: list[str], hashes: np.ndarray, counts: np.ndarray
+) -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "group": pd.Categorical(list(groups)),
+            "group": pd.Categorical.from_codes(codes, categories=pd.Index(groups, dtype=object)),
             "h1": hashes[:, 0].astype(np.uint64),
             "h2": hashes[:, 1].astype(np.uint64),
             "n": counts.astype(np.int64),
@@ -100,27 +102,35 @@ def count_units(
         if (group, digest) not in seen:
             seen.add((group, digest))
             counts.update((group, k) for k in document_units(lines))
-    pairs = list(counts)
+    code_of: dict[str, int] = {}
+    codes = np.array([code_of.setdefault(g, len(code_of)) for g, _ in counts], dtype=np.int64)
     table = _units_frame(
-        [g for g, _ in pairs],
-        _hashes(k for _, k in pairs),
-        np.fromiter(counts.values(), dtype=np.int64, count=len(pairs)),
+        codes,
+        list(code_of),
+        _hashes(k for _, k in counts),
+        np.fromiter(counts.values(), dtype=np.int64, count=len(counts)),
     )
     return table, digests
 
 
 def _lookup(
-    groups: np.ndarray, hashes: np.ndarray, q_groups: Sequence[str], q_hashes: np.ndarray
+    codes: np.ndarray, hashes: np.ndarray, q_codes: np.ndarray, q_hashes: np.ndarray
 ) -> np.ndarray:
-    """Row of each query (group, hash) in the table, -1 where absent."""
-    if len(q_groups) == 0:
+    """Row of each query (group code, hash) in the table, -1 where absent."""
+    if len(q_codes) == 0:
         return np.zeros(0, dtype=np.int64)
     rows = np.flatnonzero(np.isin(hashes[:, 0], q_hashes[:, 0]))
     where = {
-        (groups[i], a, b): i for i, (a, b) in zip(rows.tolist(), hashes[rows].tolist(), strict=True)
+        (c, a, b): i
+        for i, c, (a, b) in zip(
+            rows.tolist(), codes[rows].tolist(), hashes[rows].tolist(), strict=True
+        )
     }
     return np.array(
-        [where.get((g, a, b), -1) for g, (a, b) in zip(q_groups, q_hashes.tolist(), strict=True)],
+        [
+            where.get((c, a, b), -1)
+            for c, (a, b) in zip(q_codes.tolist(), q_hashes.tolist(), strict=True)
+        ],
         dtype=np.int64,
     )
 
@@ -162,79 +172,78 @@ def merge_units(
         n = len(new_raw)
         return UnitMerge(list(new_raw), [0] * n, [0] * n, [None] * n, [""] * n, units)
     need_args = (opts["repeated_min_docs"], opts["repeated_min_share"])
+    # distinct documents per group before (kept + gone) and after (kept + new)
     kept_pairs = set(zip(*kept, strict=True))
+    kept_n = Counter(g for g, _ in kept_pairs)
     gone_raw, gone_groups, gone_digests = gone
-    before = Counter(g for g, _ in kept_pairs | set(zip(gone_groups, gone_digests, strict=True)))
-    delta: Counter[tuple[str, str]] = Counter()
-    counted = set(kept_pairs)
-    for text, g, d in zip(gone_raw, gone_groups, gone_digests, strict=True):
-        if (g, d) not in counted:  # each distinct removed document once
-            counted.add((g, d))
-            delta.subtract((g, k) for k in document_units(_cut(text, opts)[0]))
     cuts = [_cut(text, opts) for text in new_raw]
     digests = [document_digest(lines).hex() for lines, _, _ in cuts]
     new_units = [document_units(lines) for lines, _, _ in cuts]
-    counted = set(kept_pairs)
+    delta: Counter[tuple[str, str]] = Counter()
+    gone_extra: set[tuple[str, str]] = set()
+    for text, g, d in zip(gone_raw, gone_groups, gone_digests, strict=True):
+        if (g, d) not in kept_pairs and (g, d) not in gone_extra:  # each distinct one once
+            gone_extra.add((g, d))
+            delta.subtract((g, k) for k in document_units(_cut(text, opts)[0]))
+    new_extra: set[tuple[str, str]] = set()
     for g, d, keys in zip(new_groups, digests, new_units, strict=True):
-        if (g, d) not in counted:
-            counted.add((g, d))
+        if (g, d) not in kept_pairs and (g, d) not in new_extra:
+            new_extra.add((g, d))
             delta.update((g, k) for k in keys)
-    after = Counter(g for g, _ in kept_pairs | set(zip(new_groups, digests, strict=True)))
+    before = kept_n + Counter(g for g, _ in gone_extra)
+    after = kept_n + Counter(g for g, _ in new_extra)
 
-    # the counts after the change
-    cat = pd.Categorical(units["group"])
-    cats = [str(c) for c in cat.categories]
-    codes = np.asarray(cat.codes)
-    t_groups = np.array(cats, dtype=object)[codes] if len(codes) else np.zeros(0, dtype=object)
-    t_hashes = units[["h1", "h2"]].to_numpy(dtype=np.uint64)
+    # the counts after the change, for the table's units and the new documents' units
+    cat = units["group"].astype("category")
+    groups = [str(c) for c in cat.cat.categories]
+    code_of = {g: i for i, g in enumerate(groups)}
+    for g in [*new_groups, *gone_groups]:
+        code_of.setdefault(g, len(code_of))
+    groups = list(code_of)
+    codes = cat.cat.codes.to_numpy(dtype=np.int64)
+    hashes = units[["h1", "h2"]].to_numpy(dtype=np.uint64)
     n_old = units["n"].to_numpy(dtype=np.int64)
-    d_pairs = [p for p, v in delta.items() if v]
-    d_groups = [g for g, _ in d_pairs]
-    d_hashes = _hashes(k for _, k in d_pairs)
-    d_counts = np.array([delta[p] for p in d_pairs], dtype=np.int64)
-    rows = _lookup(t_groups, t_hashes, d_groups, d_hashes)
+    index = dict.fromkeys(p for p, v in delta.items() if v)
+    for g, keys in zip(new_groups, new_units, strict=True):
+        index.update(dict.fromkeys((g, k) for k in keys))
+    pairs = list(index)
+    p_codes = np.array([code_of[g] for g, _ in pairs], dtype=np.int64)
+    p_hashes = _hashes(k for _, k in pairs)
+    p_delta = np.array([delta.get(p, 0) for p in pairs], dtype=np.int64)
+    rows = _lookup(codes, hashes, p_codes, p_hashes)
     found = rows >= 0
     n_new = n_old.copy()
-    n_new[rows[found]] += d_counts[found]
-    if (d_counts[~found] < 0).any() or (n_new < 0).any():
+    n_new[rows[found]] += p_delta[found]
+    if (p_delta[~found] < 0).any() or (n_new < 0).any():
         return UnitMerge(units=units, changed=["(stored unit counts do not match)"])
+    p_after = np.where(found, n_new[np.maximum(rows, 0)], p_delta)
 
     # a source that keeps documents must keep exactly its repeated units
-    keeps = set(kept[0])
-    need_before = np.array([repeated_need(before[g], *need_args) for g in cats], dtype=float)
-    need_after = np.array([repeated_need(after[g], *need_args) for g in cats], dtype=float)
-    watched = np.array([g in keeps for g in cats], dtype=bool)
+    need_before = np.array([repeated_need(before[g], *need_args) for g in groups], dtype=float)
+    need_after = np.array([repeated_need(after[g], *need_args) for g in groups], dtype=float)
+    watched = np.array([kept_n[g] > 0 for g in groups], dtype=bool)
     flips = (n_old >= need_before[codes]) != (n_new >= need_after[codes])
-    changed = set(t_groups[flips & watched[codes]].tolist()) if len(codes) else set()
-    for g, c in zip(np.asarray(d_groups, dtype=object)[~found], d_counts[~found], strict=True):
-        if g in keeps and c >= repeated_need(after[g], *need_args):
-            changed.add(g)
-    if changed:
-        return UnitMerge(units=units, changed=sorted(changed))
-
+    extra = ~found & (p_delta > 0)  # units in no stored document
+    bad = set(codes[flips & watched[codes]].tolist())
+    bad |= set(p_codes[extra & watched[p_codes] & (p_delta >= need_after[p_codes])].tolist())
+    if bad:
+        return UnitMerge(units=units, changed=sorted(groups[c] for c in bad))
     live = n_new > 0
-    extra = np.flatnonzero(~found)
-    groups_out = np.concatenate([t_groups[live], np.asarray(d_groups, dtype=object)[extra]])
-    hashes_out = np.concatenate([t_hashes[live], d_hashes[extra]])
-    counts_out = np.concatenate([n_new[live], d_counts[extra]])
-    table = _units_frame(groups_out.tolist(), hashes_out, counts_out)
+    table = _units_frame(
+        np.concatenate([codes[live], p_codes[extra]]),
+        groups,
+        np.concatenate([hashes[live], p_hashes[extra]]),
+        np.concatenate([n_new[live], p_delta[extra]]),
+    )
 
     # each new document without its footer block, footer lines and repeated units
-    q_groups = [g for g, keys in zip(new_groups, new_units, strict=True) for _ in keys]
-    q_keys = [k for keys in new_units for k in keys]
-    q_rows = _lookup(groups_out, hashes_out, q_groups, _hashes(q_keys))
-    q_counts = np.where(q_rows >= 0, counts_out[np.maximum(q_rows, 0)], 0)
+    after_of = dict(zip(pairs, p_after.tolist(), strict=True))
     out = UnitMerge(digests=digests, units=table)
-    start = 0
     for text, g, (lines, cut, marker), keys in zip(
         new_raw, new_groups, cuts, new_units, strict=True
     ):
         need = repeated_need(after[g], *need_args)
-        counts = q_counts[start : start + len(keys)]
-        drop = {
-            k for k, c in zip(q_keys[start : start + len(keys)], counts, strict=True) if c >= need
-        }
-        start += len(keys)
+        drop = {k for k in keys if after_of[(g, k)] >= need}
         done, removed = finish_document(
             text, lines, cut, drop, footers=True, max_chars=opts["boilerplate_max_chars"]
         )

@@ -142,8 +142,11 @@ class _Bands:
         keys = sigs[:, ::_ROWS]
         qkeys = sigs[queries][:, ::_ROWS]
         maybe = np.zeros(len(sigs), dtype=bool)
-        for b in range(_BANDS):
-            maybe |= np.isin(keys[:, b], qkeys[:, b])
+        if len(qkeys):
+            for b in range(_BANDS):  # membership by binary search in the few query values
+                q = np.sort(qkeys[:, b])
+                at = np.minimum(np.searchsorted(q, keys[:, b]), len(q) - 1)
+                maybe |= q[at] == keys[:, b]
         self.rows = np.flatnonzero(maybe)
 
     def __call__(self, i: int) -> np.ndarray:
@@ -162,11 +165,11 @@ def _dedup_new(
     """Set the duplicate columns of the new rows of ``merged`` (in place), or refuse."""
     threshold, size = opts["near_threshold"], opts["shingle_size"]
     rank = _visit_rank(merged["published"])
-    norm = merged["_norm"].to_numpy()
-    first: dict[str, int] = {}
-    for i in np.argsort(rank)[::-1]:  # latest first: the earliest visited one wins
-        if not is_new[i]:
-            first[norm[i]] = int(i)
+    norm = merged["_norm"].to_numpy(dtype=object)
+    first: dict[str, int] = {}  # the first visited existing document of a new one's key
+    same = np.flatnonzero(~is_new & merged["_norm"].isin(list(set(norm[is_new]))).to_numpy())
+    for i in same[np.argsort(rank[same])[::-1]]:  # latest first: the earliest visited wins
+        first[norm[i]] = int(i)
     dup_of = [None if v is pd.NA else v for v in merged["duplicate_of"].tolist()]
     ids = merged["doc_id"].tolist()
     pos = {d: i for i, d in enumerate(ids)}
@@ -182,8 +185,9 @@ def _dedup_new(
         return shingles[i]
 
     bands = _Bands(sigs, is_new) if opts["near_duplicates"] else None
-    original = np.array([k is None for k in kind]) & ~is_new  # kept originals so far
-    near_able = np.array([k != "exact" for k in kind]) & ~is_new  # in LSH or compared
+    kinds = merged["duplicate_kind"]
+    original = kinds.isna().to_numpy() & ~is_new  # kept originals so far
+    near_able = (kinds != "exact").fillna(True).to_numpy(dtype=bool) & ~is_new  # in LSH
     for i in sorted(np.flatnonzero(is_new), key=lambda i: rank[i]):
         i = int(i)
         j = first.get(norm[i])
@@ -286,7 +290,8 @@ def merge_changes(
     )
     if bp.changed:
         shown = ", ".join(repr(g) if g != NONE_GROUP else "(no source)" for g in bp.changed[:3])
-        raise IncrementalUnsafe(f"the repeated boilerplate of source {shown} changed")
+        which = "source" if len(bp.changed) == 1 else "sources"
+        raise IncrementalUnsafe(f"the repeated boilerplate of {which} {shown} changed")
     cleaned: dict[str, tuple[int, str | None]] = {}
     if len(new):
         texts = bp.texts
