@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import threading
 from pathlib import Path
@@ -356,3 +357,55 @@ def test_new_symlinked_file_keeps_its_own_note(tmp_path):
     assert detail["courier/linked.txt"].startswith("symlink leads outside the corpus: ")
     assert detail["courier/linked.txt"].endswith("; footer from 'Share this article' on removed")
     assert pd.isna(detail["courier/plain.txt"])
+
+
+def test_random_changes_with_boilerplate_equal_a_fresh_load(tmp_path):
+    """Files added, rewritten, removed and copied at random in three sources whose stories
+    share lines, multi-line paragraphs and footer blocks: after every step the snapshot equals
+    a fresh load, whether the step was merged or (small sources: thresholds move) refused."""
+    rng = random.Random(7)
+    words = ["ferry", "crane", "storm", "harbour", "school", "seal", "lifeboat", "pier", "tide"]
+    shared = [
+        "Printed at the harbour reading room.",
+        "Follow us on Quayside Radio for more",
+        "Read more: harbour notes",
+        "The reading room opens at nine\nand closes at six on weekdays.",
+        "The reading room opens at nine and\ncloses at six on weekdays.",
+    ]
+    footers = ["Share this article\nRelated stories:\nQuay steps repainted", "Source link"]
+
+    def write(path: Path) -> None:
+        parts = [
+            " ".join(rng.choice(words) for _ in range(rng.randint(8, 30))).capitalize() + "."
+            for _ in range(rng.randint(1, 3))
+        ]
+        parts += rng.sample(shared, rng.randint(0, 2))
+        rng.shuffle(parts)
+        if rng.random() < 0.4:
+            parts.append(rng.choice(footers))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = f"Story {rng.randint(0, 10**6)}\n\n" + "\n\n".join(parts) + "\n"
+        path.write_text(text, encoding="utf-8")
+        _touch_later(path)
+
+    root, cache = tmp_path / "corpus", tmp_path / "cache" / "annotations"
+    opts = {"folders": "source"}
+    names = iter(range(10**6))
+    for _ in range(12):
+        write(root / rng.choice("abc") / f"f{next(names)}.txt")
+    hows = []
+    for _ in range(24):
+        files = sorted(root.glob("*/*.txt"))
+        op = rng.random()
+        if op < 0.5:
+            for _ in range(rng.randint(1, 3)):
+                write(root / rng.choice("abc") / f"f{next(names)}.txt")
+        elif op < 0.75:
+            write(rng.choice(files))
+        elif op < 0.9:
+            rng.choice(files).unlink()
+        else:
+            shutil.copy(rng.choice(files), root / rng.choice("abc") / f"f{next(names)}.txt")
+        hows.append(_check(root, cache, **opts).attrs["snapshot"])
+    assert sum(h.startswith("updated") for h in hows) >= 6, hows
+    assert any(h.startswith("fresh load (the repeated boilerplate") for h in hows), hows
