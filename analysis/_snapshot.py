@@ -222,8 +222,14 @@ class _Store:
             for key in ("inputs", "corpus", "report", "units"):
                 frame = parts[key].copy(deep=False)
                 frame.attrs = {}
-                # uncompressed: 3-4x faster to write and read than zstd, for ~3x the size
-                frame.to_parquet(tmp / f"{key}.parquet", index=False, compression=None)
+                # uncompressed: 3-4x faster to write and read than zstd, for ~3x the size;
+                # no dictionary encoding (texts, ids and hashes are unique) but for groups
+                frame.to_parquet(
+                    tmp / f"{key}.parquet",
+                    index=False,
+                    compression=None,
+                    use_dictionary=["group"] if key == "units" else False,
+                )
             np.save(tmp / "sigs.npy", parts["sigs"])
             (tmp / "manifest.json").write_text(json.dumps(parts["manifest"], default=str))
             os.replace(tmp, self.folder / name)

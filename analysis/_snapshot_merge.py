@@ -36,6 +36,7 @@ from analysis._snapshot_boilerplate import NONE_GROUP, count_units, groups_of, m
 __all__ = ["IncrementalUnsafe", "merge_changes", "raw_texts_for", "snapshot_extras"]
 
 _BANDS, _ROWS = 16, 8  # datasketch MinHashLSH(threshold=0.65, num_perm=128)
+_SIG = np.uint32  # datasketch's MinHash values are below 2**32 (its _max_hash)
 
 
 class IncrementalUnsafe(Exception):
@@ -50,7 +51,7 @@ def _signatures(fulls: list[str], skip: np.ndarray, shingle_size: int) -> np.nda
     from datasketch import MinHash
 
     template = MinHash(num_perm=_NUM_PERM, seed=_SEED, hashfunc=int)
-    sigs = np.zeros((len(fulls), _NUM_PERM), dtype=np.uint64)
+    sigs = np.zeros((len(fulls), _NUM_PERM), dtype=_SIG)
     cache: dict[str, int] = {}
     for i, full in enumerate(fulls):
         if skip[i]:
@@ -107,7 +108,7 @@ def snapshot_extras(
         return {
             "corpus": frame,
             "units": count_units([], [], options)[0],
-            "sigs": np.zeros((0, _NUM_PERM), dtype=np.uint64),
+            "sigs": np.zeros((0, _NUM_PERM), dtype=_SIG),
         }
     units, digests = count_units(raw, groups_of(frame), options)
     out = _private(frame, raw, digests)
@@ -117,7 +118,7 @@ def snapshot_extras(
             _full_texts(frame["title"], frame["text"]), skip, options["shingle_size"]
         )
     else:
-        sigs = np.zeros((len(frame), _NUM_PERM), dtype=np.uint64)
+        sigs = np.zeros((len(frame), _NUM_PERM), dtype=_SIG)
     return {"corpus": out, "units": units, "sigs": sigs}
 
 
@@ -313,7 +314,7 @@ def merge_changes(
             options["shingle_size"],
         )
         if options["near_duplicates"]
-        else np.zeros((len(new), _NUM_PERM), dtype=np.uint64)
+        else np.zeros((len(new), _NUM_PERM), dtype=_SIG)
     )
     # merged order: the report's (files sorted by relative path, rows in file order)
     files = rep_kept["file"].tolist() + rep_new["file"].tolist()
