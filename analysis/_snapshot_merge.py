@@ -323,8 +323,10 @@ def merge_changes(
     frames = pd.concat([kept, new[kept.columns]], ignore_index=True)
     all_sigs = np.concatenate([kept_sigs, new_sigs]) if len(new) else kept_sigs
     is_new_all = np.r_[np.zeros(len(kept), bool), np.ones(len(new), bool)]
-    where = {p: i for i, p in enumerate(frames["path"].tolist())}
-    order = np.asarray([where[paths[i]] for i in rep_order if paths[i] in where], dtype=np.int64)
+    at = pd.Index(frames["path"].to_numpy(dtype=object)).get_indexer(
+        np.asarray(paths, dtype=object)[rep_order]
+    )
+    order = at[at >= 0].astype(np.int64)  # report rows that are documents, in report order
     merged = _take_runs(frames, order)
     all_sigs = all_sigs[order]
     is_new = is_new_all[order]
@@ -336,7 +338,8 @@ def merge_changes(
     _dedup_new(merged, all_sigs, is_new, options, old_similarity)
     if options["near_duplicates"]:  # exact copies are never compared: no signature kept
         all_sigs[is_new & (merged["duplicate_kind"] == "exact").fillna(False).to_numpy()] = 0
-    rows = {p: k for k, p in enumerate(merged["path"].tolist())}
+    new_rows = np.flatnonzero(is_new)
+    rows = dict(zip(merged["path"].iloc[new_rows].tolist(), new_rows.tolist(), strict=True))
     rep_new = rep_new.copy()
     _update_report(rep_new, merged, is_new, rows, cleaned)
     rep = _take_runs(pd.concat([rep_kept, rep_new], ignore_index=True), rep_order)
