@@ -36,7 +36,9 @@ from analysis._snapshot_boilerplate import NONE_GROUP, count_units, groups_of, m
 __all__ = ["IncrementalUnsafe", "merge_changes", "raw_texts_for", "snapshot_extras"]
 
 _BANDS, _ROWS = 16, 8  # datasketch MinHashLSH(threshold=0.65, num_perm=128)
-_SIG = np.uint32  # datasketch's MinHash values are below 2**32 (its _max_hash)
+# placeholder signatures (none computed); real ones have the dtype of datasketch's MinHash
+# values (uint32 with its default scheme "affine32"; concatenation promotes if wider)
+_SIG = np.uint32
 
 
 class IncrementalUnsafe(Exception):
@@ -51,7 +53,7 @@ def _signatures(fulls: list[str], skip: np.ndarray, shingle_size: int) -> np.nda
     from datasketch import MinHash
 
     template = MinHash(num_perm=_NUM_PERM, seed=_SEED, hashfunc=int)
-    sigs = np.zeros((len(fulls), _NUM_PERM), dtype=_SIG)
+    sigs = np.zeros((len(fulls), _NUM_PERM), dtype=template.hashvalues.dtype)
     cache: dict[str, int] = {}
     for i, full in enumerate(fulls):
         if skip[i]:
