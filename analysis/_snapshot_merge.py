@@ -175,7 +175,7 @@ def _dedup_new(
         first[norm[i]] = int(i)
     dup_of = [None if v is pd.NA else v for v in merged["duplicate_of"].tolist()]
     ids = merged["doc_id"].tolist()
-    pos = {d: i for i, d in enumerate(ids)}
+    pos: dict[str, int] = {}  # row of a doc_id, built when first needed
     kind = [None if v is pd.NA else v for v in merged["duplicate_kind"].tolist()]
     score: list[float | None] = [None] * len(merged)
     titles, texts = merged["title"], merged["text"]
@@ -228,6 +228,7 @@ def _dedup_new(
             original[i] = True
     for i in np.flatnonzero(is_new):  # an exact copy of a near-duplicate: as in a fresh load
         if kind[i] == "exact" and dup_of[i] is not None:
+            pos = pos or {d: k for k, d in enumerate(ids)}
             j = pos[dup_of[i]]
             if kind[j] == "near":
                 sim = score[j] if score[j] is not None else old_similarity(merged["path"].iat[j])
@@ -265,12 +266,11 @@ def merge_changes(
     kept = corpus[~in_gone] if in_gone.any() else corpus
     removed = corpus[in_gone]
     kept_sigs = sigs[~in_gone]
-    kept_dups = set(kept["duplicate_of"].dropna().tolist())
-    if any(d in kept_dups for d in removed["doc_id"].tolist()):
+    if len(removed) and kept["duplicate_of"].isin(removed["doc_id"].tolist()).any():
         raise IncrementalUnsafe("a removed document was the original of a kept duplicate")
-    kept_norm, kept_content = set(kept["_norm"].tolist()), set(kept["_content"].tolist())
-    if any(n in kept_norm for n in removed["_norm"].tolist()) or any(
-        c in kept_content for c in removed["_content"].tolist()
+    if len(removed) and (
+        kept["_norm"].isin(removed["_norm"].tolist()).any()
+        or kept["_content"].isin(removed["_content"].tolist()).any()
     ):
         raise IncrementalUnsafe("a removed document had an identical copy")
     rep_kept = report[[f not in gone_set for f in report["file"].tolist()]] if gone_set else report
@@ -307,7 +307,7 @@ def merge_changes(
         cleaned = dict(
             zip(new["path"].tolist(), zip(bp.chars, bp.markers, strict=True), strict=True)
         )
-        if any(c in kept_content for c in new["_content"].tolist()):
+        if kept["_content"].isin(new["_content"].tolist()).any():
             raise IncrementalUnsafe("a new document is an identical copy of an existing one")
     new_sigs = (
         _signatures(
