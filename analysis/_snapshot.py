@@ -9,10 +9,12 @@ every input file with its size and modification time (ns):
 - files added, changed or removed: only those files are read (``load_corpus`` on a temporary
   folder of links to them), their boilerplate is removed by the per-document steps of
   :mod:`analysis._boilerplate` with their source's repeated lines and paragraphs (from
-  stored per-source counts, :mod:`analysis._snapshot_boilerplate`), and duplicates are searched by comparing the new documents against the stored
-  MinHash signatures of the existing ones (the same LSH bands and verified Jaccard as a
-  fresh load); removed files drop out;
-- when a change could alter an existing document (a new repeated boilerplate unit, a new
+  stored per-source counts, :mod:`analysis._snapshot_boilerplate`), and duplicates are
+  searched by comparing the new documents against the stored MinHash signatures of the
+  existing ones (the same LSH bands and verified Jaccard as a fresh load); removed files
+  drop out;
+- when a change could alter an existing document (a new repeated boilerplate line or
+  paragraph in a source, or its repetition threshold moving past a count, a new
   document earlier in the duplicate visiting order that matches a later one, a removed
   original that duplicates point at, identical copies whose ``doc_id`` depends on order,
   a metadata sidecar, a single-file corpus) the corpus is loaded afresh.
