@@ -301,7 +301,9 @@ class Workbench:
         info = docs.attrs["filter"]
         lo, hi = self.controls["period"].value
         self.period.value = html.escape(f"{lo} to {hi}" if lo else "no dates")
-        chosen = [f"period {info['period']}"] if info["date_range"].active else []
+        chosen = [f"period {lo} to {hi}"] if info["date_range"].active else []
+        if info["n_undated_excluded"]:
+            chosen.append(f"{info['n_undated_excluded']:,} undated left out")
         chosen += [f"{k}: {', '.join(info[k])}" for k in ("sources", "categories") if info[k]]
         chosen += [f"query {info['query']!r}"] if info["query"] else []
         text = f"{len(docs):,} of {info['n_in']:,} articles selected"

@@ -214,6 +214,11 @@ def test_panels_are_drawn_again_when_a_filter_changes(articles, tmp_path):
     bench.controls["query"].value = "flood"
     assert seen[-1] == len(bench.docs) == len(select(articles, query="flood"))
     assert "query &#x27;flood&#x27;" in bench.status.value
+    bench.controls["period"].index = (0, 20)
+    first, last = bench.controls["period"].value
+    undated = articles["published"].isna().sum()
+    assert f"period {first} to {last}; {undated} undated left out" in bench.status.value
+    assert bench.period.value == f"{first} to {last}"
     calls = len(seen)
     bench.controls["query"].value = "no such words anywhere"
     assert len(bench.docs) == 0 and len(seen) == calls  # nothing selected: said, not drawn
