@@ -31,6 +31,16 @@ exit codes: 0 all ok, 1 some report failed, 2 usage or validation error (nothing
 """
 
 
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}")
+    return value
+
+
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--date",
@@ -51,6 +61,13 @@ def _common(p: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help="run name: outputs go to <output-root>/<NAME>/<date>/ (default: the corpus "
         "folder or file name; for a schedule its name: or file name)",
+    )
+    p.add_argument(
+        "-j",
+        "--jobs",
+        type=_jobs,
+        metavar="N",
+        help="reports run at once, each in its own kernel (default: one per CPU, at most 3)",
     )
     p.add_argument(
         "--no-briefing",
@@ -197,6 +214,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         quiet=args.quiet,
         name=args.name,
         briefing=not args.no_briefing,
+        jobs=args.jobs,
     )
     print("\n" + format_summary(results))
     return exit_code(r.status for r in results)
@@ -217,6 +235,7 @@ def _cmd_schedule(args: argparse.Namespace) -> int:
         quiet=args.quiet,
         name=args.name,
         briefing=not args.no_briefing,
+        jobs=args.jobs,
     )
     print("\n" + format_summary(results))
     return exit_code(r.status for r in results)
