@@ -762,6 +762,14 @@ def annotate(
     order = np.lexsort((starts, codes))
     codes, starts = codes[order], starts[order]
     names = _names_for(store, raw, order, codes, starts, unique_arr, aliases)
+    layer = functools.partial(
+        _document_layer,
+        store=store,
+        aliases_fp=_aliases_fp(aliases),
+        doc_ids=corpus["doc_id"].astype(str).to_numpy(),
+        doc_codes=doc_codes,
+        unique_keys=unique_arr,
+    )
     pos, doc_of_row = _expansion(codes, doc_codes, n_unique)
     del codes, starts
     take = pa.array(order[pos])
@@ -796,7 +804,21 @@ def annotate(
         model=model_desc,
         lexicon=lexicon_description(),
         stats=stats,
+        _layer=layer,
     )
+
+
+def _aliases_fp(aliases: Any) -> str:
+    from analysis.normalize import aliases_fingerprint
+
+    return aliases_fingerprint(aliases)
+
+
+def _document_layer(ann: Annotations, **memo: Any) -> pd.DataFrame:
+    """:attr:`Annotations.document_entities` of an :func:`annotate` result, memoised."""
+    from analysis._layer_cache import cached_document_entities
+
+    return cached_document_entities(ann.entities, ann.sentences, **memo)
 
 
 def _annotate_into(
