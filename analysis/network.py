@@ -95,14 +95,16 @@ def cooccurrence_graph(
 
     if nodes is not None:
         info = nodes.drop_duplicates("name").set_index("name")
+        # each column as a dict once (DataFrame.at per node and column took a second)
+        column = {k: info[k].to_dict() for k in ("mentions", "doc_count", "label") if k in info}
         for name in graph.nodes:
             if name not in info.index:
                 continue
             for key in ("mentions", "doc_count"):
-                if key in info.columns and _present(info.at[name, key]):
-                    graph.nodes[name][key] = int(info.at[name, key])
-            if "label" in info.columns and _present(info.at[name, "label"]):
-                graph.nodes[name]["label"] = str(info.at[name, "label"])
+                if key in column and _present(column[key][name]):
+                    graph.nodes[name][key] = int(column[key][name])
+            if "label" in column and _present(column["label"][name]):
+                graph.nodes[name]["label"] = str(column["label"][name])
 
     for name, degree in graph.degree():
         graph.nodes[name]["degree"] = int(degree)
