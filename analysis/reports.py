@@ -736,6 +736,7 @@ def run_reports(
     from analysis._runlog import running_as
 
     n_jobs = _check_jobs(jobs, len(plans))
+    _start_renderer_warm_up(folder)
     with running_as(run_name):
         run = start_run(
             root,
@@ -790,6 +791,22 @@ def default_jobs(n_reports: int) -> int:
     except (AttributeError, OSError):  # not on Linux
         cpus = os.cpu_count() or 1
     return max(1, min(n_reports, cpus, MAX_DEFAULT_JOBS))
+
+
+def _start_renderer_warm_up(resources_dir: Path) -> None:
+    """Warm nbconvert up in a daemon thread (see :func:`warm_up_renderer`): the runner waits
+    on its kernels meanwhile, and the first report's page is then rendered at once."""
+    import contextlib
+    import threading
+
+    from analysis._report_files import warm_up_renderer
+
+    def warm() -> None:
+        # only a head start: a real failure shows when a page is rendered
+        with contextlib.suppress(Exception):
+            warm_up_renderer(resources_dir)
+
+    threading.Thread(target=warm, name="newsdesk-warm-up", daemon=True).start()
 
 
 def _check_jobs(jobs: Any, n_reports: int) -> int:

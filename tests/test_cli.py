@@ -381,3 +381,13 @@ def test_jobs_option_reaches_the_runner_and_is_checked(monkeypatch, tmp_path, ca
             cli.main([*argv, "-j", bad])
         assert exit_.value.code == 2
         assert "expected a whole number >= 1" in capsys.readouterr().err
+
+
+def test_the_cli_skips_jsonschemas_iri_grammar_and_still_validates_notebooks():
+    code = (
+        "import sys; from analysis import cli; cli._skip_unused_format_checkers(); "
+        "import nbformat; nb = nbformat.v4.new_notebook(); nbformat.validate(nb); "
+        "print('rfc3987_syntax' in sys.modules and sys.modules['rfc3987_syntax'] is None)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "True"

@@ -731,3 +731,18 @@ def test_parallel_run_one_failing_report_does_not_stop_the_others(tmp_path):
         assert f'href="{RUN}/{DATE}/{name}.html"' in index
     assert 'class="failed">failed' in index
     assert not list(day.glob(".*.tmp*")) and not list(day.glob("*.tmp*"))
+
+
+def test_warm_up_render_then_a_page(tmp_path):
+    from analysis._report_files import render_html, warm_up_renderer
+
+    warm_up_renderer(FIXTURES)
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell("x", outputs=[nbformat.v4.new_output("stream", text="HI")])
+        ]
+    )
+    path = tmp_path / "n.ipynb"
+    nbformat.write(nb, path)
+    page = render_html(path, title="T", resources_dir=FIXTURES)
+    assert "HI" in page and "<title>T</title>" in page
