@@ -76,7 +76,12 @@ def cooccurrence_graph(
     graph = nx.Graph()
     graph.graph.update({k: v for k, v in (pairs.attrs or {}).items() if _scalar(v)})
     kept = pairs[pairs["count"] >= min_count]
-    for row in kept.to_dict("records"):
+    # the rows as dicts from column lists (to_dict("records") iterates Arrow strings slowly)
+    columns = {c: kept[c].tolist() for c in kept.columns}
+    records = [
+        dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)
+    ]
+    for row in records:
         a, b = row["entity_a"], row["entity_b"]
         for side, name in (("a", a), ("b", b)):
             if name not in graph:
