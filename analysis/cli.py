@@ -81,7 +81,7 @@ def _common(p: argparse.ArgumentParser) -> None:
         "--jobs",
         type=_jobs,
         metavar="N",
-        help="reports run at once, each in its own kernel (default: one per CPU, at most 3)",
+        help="reports run at once, each in its own kernel (default: CPUs + 1, at most 3)",
     )
     p.add_argument(
         "--no-briefing",

@@ -43,7 +43,7 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-DEFAULT_BBC = ROOT.parent / "shared" / "corpora" / "bbc"
+DEFAULT_BBC = Path(os.environ.get("NEWSDESK_CORPORA") or ROOT.parent / "shared" / "corpora") / "bbc"
 DEFAULT_BASE = "71ecbc7"  # the suite before issue 10's speed work (snapshot already in)
 DATE = "2026-01-05"
 REPORTS = ("term_frequency", "entity_cooccurrence", "sentiment")

@@ -655,7 +655,10 @@ def test_jobs_default_and_validation(no_kernel, tmp_path, monkeypatch):
     from analysis import reports
 
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
-    assert reports.default_jobs(3) == 2 and reports.default_jobs(1) == 1
+    assert reports.default_jobs(3) == 3 and reports.default_jobs(2) == 2
+    assert reports.default_jobs(1) == 1
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)
+    assert reports.default_jobs(3) == 1  # one CPU: one report at a time
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(16)), raising=False)
     assert reports.default_jobs(10) == reports.MAX_DEFAULT_JOBS
     assert reports._check_jobs(None, 2) == 2 and reports._check_jobs(5, 2) == 2
