@@ -818,3 +818,13 @@ def test_document_layer_without_cache_or_with_repeated_ids_is_computed(tmp_path,
     ann = _run(twice, tmp_path)
     pd.testing.assert_frame_equal(ann.document_entities, _direct_layer(ann))
     assert not list(Path(ann.stats["cache_dir"]).glob("layer-*.parquet"))
+
+
+def test_document_layer_of_replaced_frames_is_computed_from_them(tmp_path):
+    import dataclasses
+
+    ann = _run(_corpus(), tmp_path)
+    ann.document_entities  # noqa: B018  (fills the memo)
+    fewer = ann.entities[ann.entities["label"] != "GPE"].reset_index(drop=True)
+    other = dataclasses.replace(ann, entities=fewer)
+    pd.testing.assert_frame_equal(other.document_entities, _direct_layer(other))
