@@ -751,6 +751,13 @@ def annotate(
     order = np.lexsort((starts, codes))
     codes, starts = codes[order], starts[order]
     names = _names_for(store, raw, order, codes, starts, unique_arr, aliases)
+    layer_memo = dict(
+        store=store,
+        aliases_fp=_aliases_fp(aliases),
+        doc_ids=corpus["doc_id"].astype(str).to_numpy(),
+        doc_codes=doc_codes,
+        unique_keys=unique_arr,
+    )
     pos, doc_of_row = _expansion(codes, doc_codes, n_unique)
     del codes, starts
     take = pa.array(order[pos])
@@ -785,7 +792,24 @@ def annotate(
         model=model_desc,
         lexicon=lexicon_description(),
         stats=stats,
+        _layer=functools.partial(_document_layer, frames=(sentences, entities), **layer_memo),
     )
+
+
+def _aliases_fp(aliases: Any) -> str:
+    from analysis.normalize import aliases_fingerprint
+
+    return aliases_fingerprint(aliases)
+
+
+def _document_layer(ann: Annotations, *, frames: tuple, **memo: Any) -> pd.DataFrame:
+    """:attr:`Annotations.document_entities` of an :func:`annotate` result, memoised; computed
+    directly when its frames are not the ones annotate() returned (``dataclasses.replace``)."""
+    from analysis._layer_cache import _computed, cached_document_entities
+
+    if ann.sentences is not frames[0] or ann.entities is not frames[1]:
+        return _computed(ann.entities, ann.sentences)
+    return cached_document_entities(ann.entities, ann.sentences, **memo)
 
 
 def _annotate_into(

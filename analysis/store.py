@@ -5,6 +5,7 @@ Layout under the cache folder (see :func:`default_cache_dir`)::
     <cache_dir>/<fingerprint>/meta.json           what the fingerprint stands for
     <cache_dir>/<fingerprint>/part-<uuid>.parquet annotations of a batch of documents
     <cache_dir>/<fingerprint>/names-<aliases>.parquet  normalised entity names (memo)
+    <cache_dir>/<fingerprint>/layer-<rules>.parquet    document entity layer (memo)
     <cache_dir>/<fingerprint>/.lock               serialises writers (filelock)
 
 ``fingerprint`` hashes everything that changes the raw result: model package and
@@ -56,6 +57,7 @@ from analysis.errors import CacheError
 
 __all__ = [
     "ENTITY_KIND",
+    "LAYER_SCHEMA",
     "NAME_SCHEMA",
     "PART_SCHEMA",
     "SCHEMA_VERSION",
@@ -90,6 +92,20 @@ PART_SCHEMA = pa.schema(
 )
 
 NAME_SCHEMA = pa.schema([("hash", pa.string()), ("start", pa.int32()), ("name", pa.string())])
+
+#: Rows of the document entity layer memo: one text's layer rows, in the layer's order.
+LAYER_SCHEMA = pa.schema(
+    [
+        ("hash", pa.string()),
+        ("sent_id", pa.int64()),
+        ("start", pa.int64()),
+        ("end", pa.int64()),
+        ("text", pa.string()),
+        ("label", pa.string()),
+        ("name", pa.string()),
+        ("origin", pa.string()),
+    ]
+)
 
 #: More parts than this are merged into one after a write.
 COMPACT_AFTER_PARTS = 50
@@ -504,17 +520,20 @@ class AnnotationStore:
             with contextlib.suppress(OSError):
                 path.unlink()
 
-    # -- normalised names memo ------------------------------------------------------
-    def _names_path(self, aliases_fp: str) -> Path:
-        assert self.folder is not None
-        return self.folder / f"names-{aliases_fp}.parquet"
+    # -- memos: normalised names, the document entity layer ----------------------------
+    # A memo is one Parquet file of rows keyed by ``hash`` (the text), named
+    # ``<kind>-<key>.parquet``: rows derived from the raw annotations by code that may
+    # change independently of them (the alias table for names; the layer's rules).
 
-    def read_names(self, aliases_fp: str) -> pa.Table:
-        """The memoised names (hash, start, name) for one alias-table fingerprint."""
-        memory = self._memory_names.get(aliases_fp)
-        if self.folder is None or aliases_fp in self._ignored_names:
-            return NAME_SCHEMA.empty_table() if memory is None else memory
-        path = self._names_path(aliases_fp)
+    def _memo_path(self, memo: str) -> Path:
+        assert self.folder is not None
+        return self.folder / f"{memo}.parquet"
+
+    def _read_memo(self, memo: str, schema: pa.Schema) -> pa.Table:
+        memory = self._memory_names.get(memo)
+        if self.folder is None or memo in self._ignored_names:
+            return schema.empty_table() if memory is None else memory
+        path = self._memo_path(memo)
         table = None
         try:
             exists = path.is_file()
@@ -522,30 +541,27 @@ class AnnotationStore:
             raise cache_error("read the cache file", path, exc) from exc
         if exists:
             with self._locked():
-                table = self._read_part(path, NAME_SCHEMA)
+                table = self._read_part(path, schema)
         tables = [t for t in (table, memory) if t is not None]
-        return pa.concat_tables(tables) if tables else NAME_SCHEMA.empty_table()
+        return pa.concat_tables(tables) if tables else schema.empty_table()
 
-    def add_names(self, aliases_fp: str, table: pa.Table) -> None:
-        """Add rows to the names memo of one alias-table fingerprint."""
-        table = table.cast(NAME_SCHEMA)
+    def _add_memo(self, memo: str, schema: pa.Schema, table: pa.Table) -> None:
+        table = table.cast(schema)
         if table.num_rows == 0:
             return
         if self.folder is None or self.read_only:
             if self.read_only:
                 self._keep_in_memory()
-            old = self._memory_names.get(aliases_fp)
-            self._memory_names[aliases_fp] = (
-                table if old is None else pa.concat_tables([old, table])
-            )
+            old = self._memory_names.get(memo)
+            self._memory_names[memo] = table if old is None else pa.concat_tables([old, table])
             return
-        path = self._names_path(aliases_fp)
+        path = self._memo_path(memo)
         try:
             with self._locked():
                 if self.read_only:  # found out while taking the lock
-                    self.add_names(aliases_fp, table)
+                    self._add_memo(memo, schema, table)
                     return
-                old = self._read_part(path, NAME_SCHEMA) if path.is_file() else None
+                old = self._read_part(path, schema) if path.is_file() else None
                 if old is not None and old.num_rows:
                     old = old.filter(
                         pc.invert(pc.is_in(old["hash"], value_set=pc.unique(table["hash"])))
@@ -555,18 +571,17 @@ class AnnotationStore:
         except OSError as exc:
             if _is_read_only_error(exc) and not self.read_only:
                 self._go_read_only(exc)
-                self.add_names(aliases_fp, table)
+                self._add_memo(memo, schema, table)
                 return
             raise cache_error("write the cache file", path, exc) from exc
 
-    def drop_names(self, aliases_fp: str) -> None:
-        """Forget the names memo of one alias-table fingerprint."""
-        self._memory_names.pop(aliases_fp, None)
+    def _drop_memo(self, memo: str) -> None:
+        self._memory_names.pop(memo, None)
         if self.folder is None:
             return
-        path = self._names_path(aliases_fp)
+        path = self._memo_path(memo)
         if self.read_only:
-            self._ignored_names.add(aliases_fp)  # cannot delete it: stop reading it
+            self._ignored_names.add(memo)  # cannot delete it: stop reading it
             return
         try:
             with self._locked(), contextlib.suppress(FileNotFoundError):
@@ -575,7 +590,35 @@ class AnnotationStore:
             if not _is_read_only_error(exc):
                 raise cache_error("delete the cache file", path, exc) from exc
             self._go_read_only(exc)
-            self._ignored_names.add(aliases_fp)
+            self._ignored_names.add(memo)
+
+    def _names_path(self, aliases_fp: str) -> Path:
+        return self._memo_path(f"names-{aliases_fp}")
+
+    def read_names(self, aliases_fp: str) -> pa.Table:
+        """The memoised names (hash, start, name) for one alias-table fingerprint."""
+        return self._read_memo(f"names-{aliases_fp}", NAME_SCHEMA)
+
+    def add_names(self, aliases_fp: str, table: pa.Table) -> None:
+        """Add rows to the names memo of one alias-table fingerprint."""
+        self._add_memo(f"names-{aliases_fp}", NAME_SCHEMA, table)
+
+    def drop_names(self, aliases_fp: str) -> None:
+        """Forget the names memo of one alias-table fingerprint."""
+        self._drop_memo(f"names-{aliases_fp}")
+
+    def read_layer(self, layer_fp: str) -> pa.Table:
+        """The memoised document entity layer rows (:data:`LAYER_SCHEMA`) of one layer
+        fingerprint (layer rules and alias table; see :mod:`analysis._layer_cache`)."""
+        return self._read_memo(f"layer-{layer_fp}", LAYER_SCHEMA)
+
+    def add_layer(self, layer_fp: str, table: pa.Table) -> None:
+        """Add the layer rows of more texts to the memo of one layer fingerprint."""
+        self._add_memo(f"layer-{layer_fp}", LAYER_SCHEMA, table)
+
+    def drop_layer(self, layer_fp: str) -> None:
+        """Forget the layer memo of one layer fingerprint."""
+        self._drop_memo(f"layer-{layer_fp}")
 
     def clear(self) -> None:
         """Delete this fingerprint's folder (or the in-memory rows)."""
