@@ -370,26 +370,18 @@ def load_corpus_cached(
         snap = store.read()
         how = "fresh load"
         parts: dict[str, Any] | None = None
-        if snap is not None:
-            if snap["inputs"].equals(inputs):
-                return _finish(
-                    snap["corpus"],
-                    snap["report"],
-                    snap["manifest"],
-                    root=root,
-                    drop_duplicates=drop_duplicates,
-                    started=started,
-                    quiet=quiet,
-                    how="unchanged",
-                )
-            try:
-                parts, how = _update(root, snap, store, inputs, opts)
-            except IncrementalUnsafe as why:
-                how = f"fresh load ({why})"
-        if parts is None:
-            parts = _full(root, path, inputs, opts, progress)
-        parts["inputs"] = inputs
-        store.write(parts)
+        if snap is not None and snap["inputs"].equals(inputs):
+            parts, how = snap, "unchanged"
+        else:
+            if snap is not None:
+                try:
+                    parts, how = _update(root, snap, store, inputs, opts)
+                except IncrementalUnsafe as why:
+                    how = f"fresh load ({why})"
+            if parts is None:
+                parts = _full(root, path, inputs, opts, progress)
+            parts["inputs"] = inputs
+            store.write(parts)
         return _finish(
             parts["corpus"],
             parts["report"],
