@@ -40,13 +40,10 @@ url_section: Optional[str] = None  # fill this column from URL paths, e.g. "sect
 """
 
 LOAD = """\
-# load_corpus through the corpus snapshot: the reports of a run load the corpus once, and
-# a later run reads only new or changed files (the same frame and load report).
-raw = load_corpus_cached(
-    resolve_notebook_path(corpus), cache_dir=cache_dir, columns=columns, quiet=True
+# through the corpus snapshot: the reports of a run load the corpus once
+raw = load_report_corpus(
+    resolve_notebook_path(corpus), cache_dir=cache_dir, columns=columns, url_section=url_section
 )
-if url_section:  # e.g. /news/world-europe-60638042 -> "world-europe"
-    raw = with_url_sections(raw, into=url_section)
 {checks}docs = filter_corpus(
     raw,
     start=start,
@@ -136,7 +133,6 @@ import pandas as pd
 warnings.filterwarnings("ignore", message="IProgress not found")  # tqdm without ipywidgets
 
 from analysis import plots
-from analysis._snapshot import load_corpus_cached
 from analysis.corpus import load_report
 from analysis.display import (
     report_footer,
@@ -157,7 +153,7 @@ from analysis.filters import (
     resolve_notebook_path,
 )
 from analysis.keyness import distinctive_terms
-from analysis.metadata import with_url_sections
+from analysis.metadata import load_report_corpus
 from analysis.report_status import check_selection, show_run_status
 from analysis.terms import collocations, term_frequencies, term_trends
 from analysis.terms import kwic as keyword_in_context
@@ -429,7 +425,6 @@ import pandas as pd
 warnings.filterwarnings("ignore", message="IProgress not found")  # tqdm without ipywidgets
 
 from analysis import plots
-from analysis._snapshot import load_corpus_cached
 from analysis.annotate import annotate
 from analysis.corpus import load_report
 from analysis.display import (
@@ -444,7 +439,7 @@ from analysis.display import (
 )
 from analysis.entities import entity_cooccurrence, entity_trends, top_entities
 from analysis.filters import filter_corpus, period_freq, resolve_notebook_path
-from analysis.metadata import with_url_sections
+from analysis.metadata import load_report_corpus
 from analysis.network import cooccurrence_graph, export_graph
 from analysis.report_status import check_selection, show_run_status
 from analysis.timespan import chart_span
@@ -658,7 +653,6 @@ import pandas as pd
 warnings.filterwarnings("ignore", message="IProgress not found")  # tqdm without ipywidgets
 
 from analysis import plots
-from analysis._snapshot import load_corpus_cached
 from analysis.annotate import annotate
 from analysis.corpus import load_report
 from analysis.display import (
@@ -672,7 +666,7 @@ from analysis.display import (
     show_table,
 )
 from analysis.filters import check_column, filter_corpus, grouping_column, resolve_notebook_path
-from analysis.metadata import with_url_sections
+from analysis.metadata import load_report_corpus
 from analysis.report_status import check_selection, show_run_status
 from analysis.sentiment import (
     document_rule_note,
