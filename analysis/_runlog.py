@@ -6,10 +6,11 @@
   Jupyter's runtime folder) rather than TCP on localhost, so ipykernel does not print
   "Kernel is running over TCP without encryption" into cron logs (the sockets are private
   to the user, which is also safer).
-- :func:`report_progress` / :func:`runner_progress`: while a report notebook runs, the
-  runner sets ``NEWSDESK_PROGRESS=1`` in the kernel's environment; long steps inside the
-  kernel (a cold annotation) then write "annotating: 500/2,225 documents" lines to the
-  kernel's own stderr, which is the runner's, not to the report.
+- :func:`runner_progress`: the runner starts each report's kernel with
+  ``NEWSDESK_PROGRESS=1`` and ``NEWSDESK_REPORT=<report>`` in its environment; long steps
+  inside the kernel (a cold annotation) then write "entity_cooccurrence: annotating:
+  500/2,225 documents" lines to the kernel's own stderr, which is the runner's, not to
+  the report.
 """
 
 from __future__ import annotations
@@ -18,13 +19,13 @@ import contextlib
 import datetime as dt
 import os
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
 
 __all__ = [
     "kernel_manager_class",
-    "report_progress",
     "run_label",
     "runner_progress",
     "running_as",
@@ -33,6 +34,8 @@ __all__ = [
 ]
 
 _ENV = "NEWSDESK_PROGRESS"
+_REPORT_ENV = "NEWSDESK_REPORT"
+_print_lock = threading.Lock()
 _last: dict[str, float] = {}
 _run: dict[str, str | None] = {"name": None}
 
@@ -75,34 +78,73 @@ def say(message: str, *, run: str | None = None, quiet: bool = False, err: bool 
         return
     run = run or _run["name"]
     prefix = f"{_stamp()} [{run}] " if run else f"{_stamp()} "
-    print(prefix + message, file=sys.stderr if err else sys.stdout, flush=True)
+    stream = sys.stderr if err else sys.stdout
+    with _print_lock:  # one write per line: lines of reports run in parallel do not mix
+        stream.write(prefix + message + "\n")
+        stream.flush()
 
 
-def kernel_manager_class() -> type:
-    """An ``AsyncKernelManager`` that connects to its kernel over IPC (Unix sockets)."""
+def _ipc_prefix() -> str:
+    """A new, absolute path prefix for one kernel's Unix sockets (``<prefix>-1`` ... ``-5``).
+
+    jupyter_client's default is ``kernel-ipc`` relative to the current folder, so two
+    kernels started at once (reports run in parallel, or two runs from one folder) could
+    pick the same sockets. The prefix is in Jupyter's runtime folder (private to the user),
+    or the temporary folder when that path would be too long for a socket.
+    """
+    import tempfile
+    import uuid
+
+    name = f"nd-{uuid.uuid4().hex[:16]}-ipc"
+    try:
+        from jupyter_core.paths import jupyter_runtime_dir
+
+        folder = jupyter_runtime_dir()
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+    except OSError:
+        folder = tempfile.gettempdir()
+    path = os.path.join(folder, name)
+    if len(path) + 3 > 100:  # sun_path holds 108 bytes
+        path = os.path.join(tempfile.gettempdir(), name)
+    return path
+
+
+def kernel_manager_class(
+    *, progress: bool = False, report: str | None = None, cwd: str | os.PathLike[str] | None = None
+) -> type:
+    """An ``AsyncKernelManager`` that connects to its kernel over IPC (Unix sockets).
+
+    Each kernel gets sockets of its own (:func:`_ipc_prefix`). Its environment also says
+    whether to write progress lines (``NEWSDESK_PROGRESS``, see :func:`runner_progress`) and
+    for which report (``NEWSDESK_REPORT``, named on those lines), and it starts in ``cwd``.
+    These are given to the kernel process only, not set in this process (no ``os.chdir``,
+    no change to ``os.environ``), so reports run in parallel threads each get their own.
+    """
     from jupyter_client import AsyncKernelManager
     from traitlets import default
+
+    extra = {_ENV: "1" if progress else "0"}
+    if report:
+        extra[_REPORT_ENV] = report
+    folder = os.fspath(cwd) if cwd is not None else None
 
     class IPCKernelManager(AsyncKernelManager):  # type: ignore[misc, valid-type]
         @default("transport")
         def _transport_default(self) -> str:
             return "ipc"
 
+        @default("ip")
+        def _ip_default(self) -> str:
+            return _ipc_prefix()
+
+        async def start_kernel(self, **kw: Any) -> None:  # type: ignore[override]
+            env = dict(kw.pop("env", None) or os.environ)
+            env.update(extra)
+            if folder is not None:
+                kw["cwd"] = folder
+            await super().start_kernel(env=env, **kw)
+
     return IPCKernelManager
-
-
-@contextlib.contextmanager
-def report_progress(enabled: bool) -> Iterator[None]:
-    """Set ``NEWSDESK_PROGRESS`` for kernels started inside the block (when enabled)."""
-    old = os.environ.get(_ENV)
-    os.environ[_ENV] = "1" if enabled else "0"
-    try:
-        yield
-    finally:
-        if old is None:
-            os.environ.pop(_ENV, None)
-        else:
-            os.environ[_ENV] = old
 
 
 def runner_progress(what: str, done: int, total: int, *, every: float = 5.0) -> None:
@@ -120,6 +162,8 @@ def runner_progress(what: str, done: int, total: int, *, every: float = 5.0) -> 
     stream: Any = sys.__stderr__
     if stream is None:
         return
+    report = os.environ.get(_REPORT_ENV)
+    where = f"{report}: " if report else ""
     with contextlib.suppress(OSError, ValueError):
-        stream.write(f"{_stamp()} {what}: {done:,}/{total:,} documents\n")
+        stream.write(f"{_stamp()} {where}{what}: {done:,}/{total:,} documents\n")
         stream.flush()

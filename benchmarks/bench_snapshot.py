@@ -21,6 +21,8 @@ Rows (ratio = ours / reference, as in benchmarks/run_all.py), all in this one pr
    loading the corpus itself), ours the current ones, with the same runner and a warm
    annotation cache; each suite is run once to warm up, then timed alternately (best of
    2). Target: ratio <= 0.5. The per-cell times papermill records show where the time goes.
+   (Issue 10's later speed work — parallel reports, token and entity-layer caches — is
+   measured by benchmarks/bench_suite.py against the package and notebooks of 71ecbc7.)
 
 The machine may be shared: timings are wall-clock and noisy. Results are printed and
 written to benchmarks/results/snapshot.json.

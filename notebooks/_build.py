@@ -1,6 +1,8 @@
 """Write the report notebooks from the cell sources below (no outputs, no execution counts).
 
 Run ``.venv/bin/python notebooks/_build.py`` after editing this file; commit the notebooks.
+``explore.ipynb`` is not built here: it is its own source (edit it in JupyterLab, clear its
+outputs, commit it).
 Notebooks only orchestrate and display: computations live in ``analysis/``.
 
 Parameters are annotated ``Optional[str]`` rather than ``str | None`` because papermill's
@@ -38,13 +40,10 @@ url_section: Optional[str] = None  # fill this column from URL paths, e.g. "sect
 """
 
 LOAD = """\
-# load_corpus through the corpus snapshot: the reports of a run load the corpus once, and
-# a later run reads only new or changed files (the same frame and load report).
-raw = load_corpus_cached(
-    resolve_notebook_path(corpus), cache_dir=cache_dir, columns=columns, quiet=True
+# through the corpus snapshot: the reports of a run load the corpus once
+raw = load_report_corpus(
+    resolve_notebook_path(corpus), cache_dir=cache_dir, columns=columns, url_section=url_section
 )
-if url_section:  # e.g. /news/world-europe-60638042 -> "world-europe"
-    raw = with_url_sections(raw, into=url_section)
 {checks}docs = filter_corpus(
     raw,
     start=start,
@@ -136,13 +135,12 @@ warnings.filterwarnings("ignore", message="IProgress not found")  # tqdm without
 from analysis.analyses.filters import filter_corpus
 from analysis.analyses.keyness import distinctive_terms
 from analysis.analyses.kwic import kwic as keyword_in_context
-from analysis.analyses.metadata import with_url_sections
+from analysis.analyses.metadata import load_report_corpus
 from analysis.analyses.periods import comparison_periods, period_freq
 from analysis.analyses.terms import collocations, term_frequencies
 from analysis.analyses.timespan import chart_span
 from analysis.analyses.trends import term_trends
 from analysis.corpus.load import load_report
-from analysis.corpus.snapshot import load_corpus_cached
 from analysis.reports import plots
 from analysis.reports.display import (
     report_footer,
@@ -426,12 +424,11 @@ warnings.filterwarnings("ignore", message="IProgress not found")  # tqdm without
 from analysis.analyses.cooccurrence import entity_cooccurrence
 from analysis.analyses.entities import entity_trends, top_entities
 from analysis.analyses.filters import filter_corpus
-from analysis.analyses.metadata import with_url_sections
+from analysis.analyses.metadata import load_report_corpus
 from analysis.analyses.network import cooccurrence_graph, export_graph
 from analysis.analyses.periods import period_freq
 from analysis.analyses.timespan import chart_span
 from analysis.corpus.load import load_report
-from analysis.corpus.snapshot import load_corpus_cached
 from analysis.nlp.annotator import annotate
 from analysis.reports import plots
 from analysis.reports.display import (
@@ -656,7 +653,7 @@ import pandas as pd
 warnings.filterwarnings("ignore", message="IProgress not found")  # tqdm without ipywidgets
 
 from analysis.analyses.filters import filter_corpus
-from analysis.analyses.metadata import with_url_sections
+from analysis.analyses.metadata import load_report_corpus
 from analysis.analyses.sentiment import (
     document_rule_note,
     document_sentiment,
@@ -668,7 +665,6 @@ from analysis.analyses.sentiment import (
 )
 from analysis.analyses.timespan import chart_span
 from analysis.corpus.load import load_report
-from analysis.corpus.snapshot import load_corpus_cached
 from analysis.nlp.annotator import annotate
 from analysis.reports import plots
 from analysis.reports.display import (
@@ -827,122 +823,7 @@ with report_section(docs):
     )
 
 
-# --------------------------------------------------------------------------- explore
-
-
-def explore() -> nbformat.NotebookNode:
-    return _notebook(
-        [
-            _md("""
-# Exploring a corpus with `analysis`
-
-A guided tour for JupyterLab. Every step is one function call from the `analysis` package
-and returns a pandas DataFrame you can sort, filter and plot. It runs on the bundled sample
-corpus (`data/sample`, fictional articles); to explore your own articles, change `corpus`
-below to a folder of `.txt`/`.html` files or a `.csv`/`.jsonl`/`.parquet` file.
-
-This notebook is not a scheduled report; the reports are `term_frequency`,
-`entity_cooccurrence` and `sentiment` (run them with `python -m analysis report --all`).
-"""),
-            _code(
-                """
-import pandas as pd
-
-import analysis
-from analysis.analyses.filters import filter_corpus
-from analysis.corpus.load import load_corpus, load_report
-from analysis.reports.display import show_kwic, show_table
-"""
-            ),
-            _code(
-                """
-corpus = "../data/sample"  # a folder or file of articles
-cache_dir = None  # where annotations are cached; None: data/.cache/annotations
-""",
-                tags=["parameters"],
-            ),
-            _md("""
-## 1. Load the corpus
-
-`load_corpus` reads every file it knows (titles, dates from a `metadata.csv` sidecar when
-present, encodings, boilerplate, duplicates) and returns one row per article. What happened
-to every input file is in its load report.
-"""),
-            _code("""
-docs = load_corpus(corpus, quiet=True)
-report = load_report(docs)
-print(report.summary())
-docs.head()
-"""),
-            _code("""
-# Files skipped and why, and dates that could not be read
-show_table(report.skipped, columns=["path", "reason", "detail"], empty="Nothing skipped.")
-show_table(report.unparseable_dates, columns=["path", "unparsed_date"], empty="All dates parsed.")
-"""),
-            _md("""
-## 2. Select articles
-
-`filter_corpus` keeps a period (`start`/`end`, or a `window` such as `"7d"` before the newest
-article), sources, categories and articles containing a word or phrase.
-"""),
-            _code("""
-recent = filter_corpus(docs, window="4w", drop_duplicates=True)
-print(recent.attrs["filter"]["period"], "-", len(recent), "articles")
-recent.groupby("source").size()
-"""),
-            _md("""
-## 3. Words
-
-`term_frequencies` counts words (or n-grams with `ngram_range`), overall or per group;
-`kwic` shows a word in context.
-"""),
-            _code("""
-from analysis.analyses.kwic import kwic
-from analysis.analyses.terms import term_frequencies
-
-term_frequencies(recent, by="source", top=5)
-"""),
-            _code("""
-show_kwic(kwic(recent, "port", window=8), extra=["title"], max_rows=10)
-"""),
-            _md("""
-## 4. Sentences and entities (spaCy) with sentiment (VADER)
-
-`annotate` runs spaCy once per article (results are cached on disk, so the second run is
-fast) and scores every sentence with VADER. Every entity and sentiment function accepts the
-result as `annotations=`, so nothing is annotated twice.
-"""),
-            _code("""
-from analysis.nlp.annotator import annotate
-
-ann = annotate(recent, cache_dir=cache_dir)
-print(ann.model, "|", ann.lexicon, "|", ann.stats)
-ann.entities.head()
-"""),
-            _code("""
-from analysis.analyses.cooccurrence import entity_cooccurrence
-
-pairs = entity_cooccurrence(recent, annotations=ann, min_count=2)
-pairs.head(10)
-"""),
-            _code("""
-from analysis.analyses.sentiment import sentence_sentiment
-
-sentences = sentence_sentiment(recent, annotations=ann)
-sentences.sort_values("compound").head(5)[["compound", "text", "title"]]
-"""),
-            _md("""
-## 5. Your own corpus
-
-Point `load_corpus` at your own files, e.g. `load_corpus("~/news/2026/")` or
-`load_corpus("feed.csv", columns={"text": "body"})`, then use the same functions. The
-report notebooks take the same path: `python -m analysis report --all --corpus ~/news/2026/`.
-"""),
-        ]
-    )
-
-
-NAMES = ("term_frequency", "entity_cooccurrence", "sentiment", "explore")
+NAMES = ("term_frequency", "entity_cooccurrence", "sentiment")
 
 
 def main() -> None:
@@ -950,7 +831,6 @@ def main() -> None:
         ("term_frequency", term_frequency),
         ("entity_cooccurrence", entity_cooccurrence),
         ("sentiment", sentiment),
-        ("explore", explore),
     ):
         nb = build()
         nbformat.validate(nb)

@@ -118,7 +118,7 @@ def test_import_graph_has_no_cycles():
 
 def test_stages_import_only_earlier_stages():
     """corpus <- nlp <- analyses <- reports; the shared top-level modules import no stage,
-    and no module imports the package itself (``analysis/__init__`` imports every stage).
+    and no module imports the package itself (``analysis/__init__`` re-exports every stage).
     The package root and ``python -m analysis`` (the command line) sit above the stages."""
     wrong = []
     for module, targets in GRAPH.items():

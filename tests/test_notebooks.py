@@ -84,10 +84,28 @@ def test_committed_notebooks_are_clean(name):
             assert cell.execution_count is None
 
 
+def test_explore_is_its_own_source():
+    """explore.ipynb is edited as a notebook, not written by _build.py; its parameters."""
+    import papermill
+
+    assert "def explore" not in (NOTEBOOKS / "_build.py").read_text(encoding="utf-8")
+    params = papermill.inspect_notebook(str(NOTEBOOKS / "explore.ipynb"))
+    got = {k: (v["inferred_type_name"], v["default"]) for k, v in params.items()}
+    assert got == {
+        "corpus": ("str", '"../data/sample"'),
+        "cache_dir": ("Optional[str]", "None"),
+        "query": ("Optional[str]", "None"),
+        "top": ("int", "20"),
+        "stopwords": ("str", '"news"'),
+        "export_dir": ("str", '"exports"'),
+    }
+    assert all(v["help"] for v in params.values()), "every parameter has a help comment"
+
+
 def test_notebooks_only_orchestrate():
     """Code cells call analysis functions; no pandas computation hidden in the notebooks."""
     banned = re.compile(r"\.(groupby|merge|pivot|apply|agg)\(|\bfor .+ in .+iterrows")
-    for name in REPORTS:
+    for name in [*REPORTS, "explore"]:
         nb = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
         for cell in nb.cells:
             if cell.cell_type == "code":
@@ -220,8 +238,55 @@ def test_term_frequency_runs_from_the_repository_root(tmp_path, monkeypatch):
     assert "Documents analysed" in html
 
 
+def _widget_outputs(nb: nbformat.NotebookNode) -> tuple[str, dict[str, list[dict]]]:
+    """HTML drawn into Output widgets (saved by papermill as widget state), and the models."""
+    state = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
+    models: dict[str, list[dict]] = {}
+    html = []
+    for model in state.get("state", {}).values():
+        models.setdefault(model["model_name"], []).append(model["state"])
+        for out in model["state"].get("outputs", []):
+            html.append(out.get("data", {}).get("text/html", ""))
+    return "\n".join(html), models
+
+
 @pytest.mark.slow
 def test_explore_notebook_runs(tmp_path):
-    nb = _execute("explore", tmp_path, corpus="../data/sample")
-    _, errors = _outputs(nb)
+    """Run all, no frontend: every cell runs and the panels show the default selection."""
+    nb = _execute("explore", tmp_path, corpus="../data/sample", export_dir=str(tmp_path))
+    cells_html, errors = _outputs(nb)
     assert errors == []
+    assert "IProgress" not in cells_html and "0%|" not in cells_html  # no frozen progress bars
+    html, models = _widget_outputs(nb)
+    assert "37 of 37 articles selected</b> (no filter)" in html
+    sliders = models["SelectionRangeSliderModel"]
+    assert sliders[0]["_options_labels"][0] == "2026-09-01"
+    assert "FloatProgressModel" not in models
+    alts = _images(html)
+    words = next(a for a in alts if "most frequent words" in a)
+    assert "port 61" in words and "said" not in words  # the reports' "news" stop words
+    assert any("most mentioned entities" in a for a in alts)
+    assert any(
+        a.startswith("Dot plot with error bars: Mean article sentiment by source") for a in alts
+    )
+    assert any("Mean article sentiment per week" in a for a in alts)
+    # click-through: the first word, phrase and entity are open with their lines and articles
+    assert "&#x27;port&#x27;: 61 uses in 26 articles" in html
+    assert "&#x27;port halden&#x27;: 40 uses in 26 articles" in html
+    assert "Port Halden: 31 uses in 20 articles" in html
+    assert html.count('class="nd-table nd-kwic"') == 3
+    assert "Articles using Port Halden" in html
+    assert "Top pairs" in html and "Selected articles (37)" in html
+    picks = [label for m in models["SelectModel"] for label in m["_options_labels"]]
+    assert "Helena Marsh (23)" in picks
+    assert not any("\n" in label for label in picks)  # entities never contain line breaks
+    tables = models["DropdownModel"][0]["_options_labels"]
+    assert tables == [
+        "words",
+        "phrases",
+        "entities",
+        "entity pairs",
+        "sentiment by source",
+        "sentiment over time",
+        "articles",
+    ]

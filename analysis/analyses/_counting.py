@@ -83,10 +83,9 @@ def _count_terms(
     """Per group: term counts, document counts and the total number of terms."""
     counts: list[Counter[str]] = [Counter() for _ in range(n_groups)]
     docs: list[Counter[str]] = [Counter() for _ in range(n_groups)]
-    terms_of = tok.terms
     items = _progress(texts, progress=progress, desc=desc)
-    for text, g in zip(items, codes.tolist(), strict=True):
-        terms = terms_of(text)
+    term_lists = tok.term_lists(texts)
+    for _, terms, g in zip(items, term_lists, codes.tolist(), strict=True):
         counts[g].update(terms)
         docs[g].update(set(terms))
     totals = [sum(c.values()) for c in counts]

@@ -76,8 +76,8 @@ def _annotations_for(
         from analysis.nlp.normalize import normalize_entities
 
         entities = normalize_entities(entities)
-    ids = set(corpus["doc_id"])
-    known = set(sentences["doc_id"]) | set(entities["doc_id"])
+    ids = set(corpus["doc_id"].tolist())  # (lists: iterating Arrow strings is slow)
+    known = set(sentences["doc_id"].tolist()) | set(entities["doc_id"].tolist())
     if known and not (known & ids):
         raise AnalysisInputError(
             f"{func}(): annotations cover none of the corpus's {len(ids)} doc_id values; "

@@ -15,6 +15,7 @@ The default token is a word of two or more letters; apostrophes are kept inside 
 from __future__ import annotations
 
 import functools
+import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Literal
@@ -115,7 +116,29 @@ TOKEN_PATTERN: str = token_pattern()
 
 @functools.cache
 def _spacy_stopwords() -> frozenset[str]:
-    from spacy.lang.en.stop_words import STOP_WORDS  # imported lazily: spaCy is slow to import
+    """spaCy's English stop words (``spacy.lang.en.stop_words.STOP_WORDS``).
+
+    That module is plain Python without imports, but importing it the usual way imports
+    the whole ``spacy`` package first (about a second). When spaCy is not imported yet, the
+    file is executed on its own; otherwise (or when it cannot be found) it is imported.
+    """
+    import sys
+
+    if "spacy" not in sys.modules:
+        import importlib.util
+
+        spec = importlib.util.find_spec("spacy")  # finds the package without importing it
+        roots = list(spec.submodule_search_locations or []) if spec else []
+        for root in roots:
+            path = os.path.join(root, "lang", "en", "stop_words.py")
+            if os.path.isfile(path):
+                namespace: dict[str, Any] = {"__name__": "_newsdesk_spacy_en_stop_words"}
+                with open(path, encoding="utf-8") as fh:
+                    exec(compile(fh.read(), path, "exec"), namespace)
+                words = namespace.get("STOP_WORDS")
+                if isinstance(words, set) and words:
+                    return frozenset(words)
+    from spacy.lang.en.stop_words import STOP_WORDS
 
     return frozenset(STOP_WORDS)
 
@@ -252,6 +275,24 @@ class _Tokenizer:
         for text in texts:
             yield self.ngrams(self.tokens(text))
 
+    # Batch methods for the counting functions: the token lists come from the process's token
+    # cache (:class:`_TokenCache`) and must not be modified.
+
+    def raw_token_lists(self, texts: Sequence[str]) -> list[list[str]]:
+        """Tokens of each text, stop words kept (shared, read-only lists)."""
+        return _TOKEN_CACHE.lists(texts, self, stopwords=False)
+
+    def token_lists(self, texts: Sequence[str]) -> list[list[str]]:
+        """Tokens of each text, stop words removed (shared, read-only lists)."""
+        return _TOKEN_CACHE.lists(texts, self, stopwords=True)
+
+    def term_lists(self, texts: Sequence[str]) -> Iterator[list[str]]:
+        """Terms of each text (:meth:`terms`); unigram lists are shared and read-only."""
+        lists = self.token_lists(texts)
+        if self.min_n == self.max_n == 1:
+            return iter(lists)
+        return map(self.ngrams, lists)
+
     def sklearn_options(self) -> dict[str, Any]:
         return {
             "token_pattern": self.pattern,
@@ -259,6 +300,87 @@ class _Tokenizer:
             "stop_words": sorted(self.stopwords) if self.stopwords is not None else None,
             "ngram_range": (self.min_n, self.max_n),
         }
+
+
+class _TokenCache:
+    """Token lists of the texts tokenized last, so that the term analyses of one report
+    (counts, phrases, keyness per group, collocations...) tokenize a corpus once.
+
+    The key of a text's tokens is the text itself (compared in full, not by a hash or a
+    document id) with every option that changes them: the token pattern, lower-casing and,
+    for the lists without stop words, the stop word set. A changed text therefore can never
+    get another text's tokens. Tokens are interned (one string object per distinct word).
+
+    The cache is bounded: when it would hold more than ``max_tokens`` tokens in all, it is
+    emptied first (a corpus bigger than that is tokenized again in each analysis, as without
+    the cache). :func:`clear_token_cache` empties it.
+    """
+
+    def __init__(self, max_tokens: int = 4_000_000) -> None:
+        self.max_tokens = max_tokens
+        self._lists: dict[tuple[Any, ...], dict[str, list[str]]] = {}
+        self._size = 0
+        self.hits = 0
+        self.misses = 0
+
+    def clear(self) -> None:
+        self._lists.clear()
+        self._size = 0
+
+    def _store(self, key: tuple[Any, ...]) -> dict[str, list[str]]:
+        store = self._lists.get(key)
+        if store is None:
+            store = self._lists[key] = {}
+        return store
+
+    def lists(self, texts: Sequence[str], tok: _Tokenizer, *, stopwords: bool) -> list[list[str]]:
+        import sys
+
+        raw_key = ("raw", tok.pattern, tok.lowercase)
+        stop = tok.stopwords if stopwords else None
+        key = raw_key if not stop else ("filtered", tok.pattern, tok.lowercase, stop)
+        store = self._store(key)
+        out: list[list[str]] = []
+        missing: list[int] = []
+        for i, text in enumerate(texts):
+            found = store.get(text)
+            if found is None:
+                missing.append(i)
+            out.append(found)  # type: ignore[arg-type]
+        self.hits += len(texts) - len(missing)
+        self.misses += len(missing)
+        if not missing:
+            return out
+        raw_store = self._store(raw_key)
+        findall, lower = tok.findall, tok.lowercase
+        intern = sys.intern
+        added = 0
+        for i in missing:
+            text = texts[i]
+            raw = raw_store.get(text)
+            if raw is None:
+                raw = list(map(intern, findall(text.lower() if lower else text)))
+                raw_store[text] = raw
+                added += len(raw)
+            if stop:
+                toks = [w for w in raw if w not in stop]
+                store[text] = toks
+                added += len(toks)
+            else:
+                toks = raw
+            out[i] = toks
+        self._size += added
+        if self._size > self.max_tokens:  # too big to keep: start afresh next time
+            self.clear()
+        return out
+
+
+_TOKEN_CACHE = _TokenCache()
+
+
+def clear_token_cache() -> None:
+    """Forget the token lists kept for the term analyses (see :class:`_TokenCache`)."""
+    _TOKEN_CACHE.clear()
 
 
 def tokenize(

@@ -144,8 +144,11 @@ def _windows(
 ) -> tuple[list[str], int]:
     """The key columns of a window and the number of windows N (see entity_cooccurrence)."""
     if window == "sentence":
-        sent_keys = set(zip(ann.sentences["doc_id"], ann.sentences["sent_id"], strict=True))
-        sent_keys |= set(zip(m["doc_id"], m["sent_id"], strict=True))
+        # (columns as lists: iterating a Series of Arrow strings is slow)
+        sent_keys = set(
+            zip(ann.sentences["doc_id"].tolist(), ann.sentences["sent_id"].tolist(), strict=True)
+        )
+        sent_keys |= set(zip(m["doc_id"].tolist(), m["sent_id"].tolist(), strict=True))
         return ["doc_id", "sent_id"], len(sent_keys)
     return ["doc_id"], len(corpus)
 
@@ -207,6 +210,11 @@ def _scored_pairs(
     ).reset_index(drop=True)
 
 
+def _is_key(value: Any) -> bool:
+    """Whether a value would be a group key of a pandas groupby (not None/NaN/NA)."""
+    return value is not None and value is not pd.NA and value == value
+
+
 def _examples(
     out: pd.DataFrame,
     kept: pd.DataFrame,
@@ -221,21 +229,36 @@ def _examples(
     text = {
         (d, s): t
         for d, s, t in zip(
-            sentences["doc_id"], sentences["sent_id"], sentences["text"], strict=True
+            sentences["doc_id"].tolist(),
+            sentences["sent_id"].tolist(),
+            sentences["text"].tolist(),
+            strict=True,
         )
     }
     # (doc_id, name) -> sorted sent_ids mentioning it; doc_id -> corpus order
-    sents_of: dict[tuple[Any, str], list[int]] = {}
-    for (d, name), grp in mentions.groupby(["doc_id", "name"], sort=False)["sent_id"]:
-        sents_of[(d, name)] = sorted(set(grp.tolist()))
-    order = dict(zip(mentions["doc_id"], mentions["_order"], strict=False))
-    docs_of: dict[tuple[str, str], list[Any]] = {}
+    # (plain dicts over the columns: a pandas groupby loop over ~40,000 groups took a second)
+    sent_sets: dict[tuple[Any, str], set[int]] = {}
+    for d, name, s in zip(
+        mentions["doc_id"].tolist(),
+        mentions["name"].tolist(),
+        mentions["sent_id"].tolist(),
+        strict=True,
+    ):
+        if _is_key(d) and _is_key(name):  # as groupby: no missing keys
+            sent_sets.setdefault((d, name), set()).add(s)
+    sents_of = {key: sorted(found) for key, found in sent_sets.items()}
+    order = dict(zip(mentions["doc_id"].tolist(), mentions["_order"].tolist(), strict=False))
+    docs_in: dict[tuple[str, str], dict[Any, None]] = {}
     kept = kept.sort_values("_order", kind="stable")
-    for (a, b), grp in kept.groupby(["entity_a", "entity_b"], sort=False)["doc_id"]:
-        docs_of[(a, b)] = list(dict.fromkeys(grp.tolist()))
+    for a, b, d in zip(
+        kept["entity_a"].tolist(), kept["entity_b"].tolist(), kept["doc_id"].tolist(), strict=True
+    ):
+        if _is_key(a) and _is_key(b):
+            docs_in.setdefault((a, b), {})[d] = None  # in corpus order, once each
+    docs_of = {pair: list(found) for pair, found in docs_in.items()}
 
     result = []
-    for a, b in zip(out["entity_a"], out["entity_b"], strict=True):
+    for a, b in zip(out["entity_a"].tolist(), out["entity_b"].tolist(), strict=True):
         docs = sorted(docs_of.get((a, b), []), key=lambda d: order.get(d, 0))
         both: list[tuple[Any, int]] = []
         either: list[tuple[Any, int]] = []

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 from analysis._validate import require_choice, require_columns, require_positive_int
@@ -142,10 +143,8 @@ def top_entities(
         .size()
         .reset_index(name="n")
         .sort_values([*keys, "n", "text"], ascending=[True] * len(keys) + [False, True])
-        .groupby(keys, dropna=False, sort=False)["text"]
-        .agg("; ".join)
     )
-    out = out.join(forms.rename("surface_forms")).reset_index()
+    out = out.join(_joined_per_group(forms, keys, "text").rename("surface_forms")).reset_index()
     out["label"] = out["name"].map(_most_common_label(m))
     sort = ([by] if by else []) + ["mentions", "doc_count", "name"]
     asc = ([True] if by else []) + [False, False, True]
@@ -153,6 +152,27 @@ def top_entities(
     if top is not None:
         out = out.groupby(by, dropna=False, sort=False).head(top) if by else out.head(top)
     return out[cols].reset_index(drop=True)
+
+
+def _joined_per_group(frame: pd.DataFrame, keys: list[str], column: str) -> pd.Series:
+    """``frame.groupby(keys, dropna=False, sort=False)[column].agg("; ".join)`` for a
+    frame sorted by ``keys`` (each group's rows together), without a Python call per
+    group through pandas (a second for the ~13,000 names of the BBC corpus)."""
+    codes = frame.groupby(keys, dropna=False, sort=False).ngroup().to_numpy()
+    if len(codes) == 0:
+        return frame.groupby(keys, dropna=False, sort=False)[column].agg("; ".join)
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    if len(starts) != codes.max() + 1:  # a group in pieces: not sorted by keys
+        return frame.groupby(keys, dropna=False, sort=False)[column].agg("; ".join)
+    ends = np.r_[starts[1:], len(codes)]
+    values = frame[column].tolist()
+    joined = ["; ".join(values[i:j]) for i, j in zip(starts.tolist(), ends.tolist(), strict=True)]
+    firsts = frame[keys].iloc[starts]
+    if len(keys) == 1:
+        index = pd.Index(firsts[keys[0]], name=keys[0])
+    else:
+        index = pd.MultiIndex.from_frame(firsts)
+    return pd.Series(joined, index=index, name=column)
 
 
 def entity_trends(

@@ -18,7 +18,7 @@ import pandas as pd
 
 from analysis.errors import AnalysisInputError
 
-__all__ = ["parse_column_mapping", "url_section", "with_url_sections"]
+__all__ = ["load_report_corpus", "parse_column_mapping", "url_section", "with_url_sections"]
 
 _ID_TAIL = re.compile(r"[-_.]?\d+$")
 _EXT = re.compile(r"\.(?:s?html?|php|aspx?)$", re.IGNORECASE)
@@ -107,3 +107,27 @@ def parse_column_mapping(items: Iterable[str] | str | None) -> dict[str, str | N
                 )
             out[field] = column.strip() or None
     return out
+
+
+def load_report_corpus(
+    path: str,
+    *,
+    cache_dir: str | None = None,
+    columns: dict[str, str | None] | None = None,
+    url_section: str | None = None,
+) -> pd.DataFrame:
+    """The corpus as every report of a run (and its briefing) loads it.
+
+    :func:`analysis.load_corpus` through the corpus snapshot (the reports of a run load the
+    corpus once; a later run reads only new or changed files), with ``columns`` mapped and,
+    with ``url_section``, that column filled from URL paths (:func:`with_url_sections`).
+
+    Example:
+        >>> raw = load_report_corpus("data/sample", url_section="section")  # doctest: +SKIP
+    """
+    from analysis.corpus.snapshot import load_corpus_cached
+
+    raw = load_corpus_cached(path, cache_dir=cache_dir, columns=columns, quiet=True)
+    if url_section:  # e.g. /news/world-europe-60638042 -> "world-europe"
+        raw = with_url_sections(raw, into=url_section)
+    return raw

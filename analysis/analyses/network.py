@@ -76,7 +76,12 @@ def cooccurrence_graph(
     graph = nx.Graph()
     graph.graph.update({k: v for k, v in (pairs.attrs or {}).items() if _scalar(v)})
     kept = pairs[pairs["count"] >= min_count]
-    for row in kept.to_dict("records"):
+    # the rows as dicts from column lists (to_dict("records") iterates Arrow strings slowly)
+    columns = {c: kept[c].tolist() for c in kept.columns}
+    records = [
+        dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)
+    ]
+    for row in records:
         a, b = row["entity_a"], row["entity_b"]
         for side, name in (("a", a), ("b", b)):
             if name not in graph:
@@ -95,14 +100,16 @@ def cooccurrence_graph(
 
     if nodes is not None:
         info = nodes.drop_duplicates("name").set_index("name")
+        # each column as a dict once (DataFrame.at per node and column took a second)
+        column = {k: info[k].to_dict() for k in ("mentions", "doc_count", "label") if k in info}
         for name in graph.nodes:
             if name not in info.index:
                 continue
             for key in ("mentions", "doc_count"):
-                if key in info.columns and _present(info.at[name, key]):
-                    graph.nodes[name][key] = int(info.at[name, key])
-            if "label" in info.columns and _present(info.at[name, "label"]):
-                graph.nodes[name]["label"] = str(info.at[name, "label"])
+                if key in column and _present(column[key][name]):
+                    graph.nodes[name][key] = int(column[key][name])
+            if "label" in column and _present(column["label"][name]):
+                graph.nodes[name]["label"] = str(column["label"][name])
 
     for name, degree in graph.degree():
         graph.nodes[name]["degree"] = int(degree)

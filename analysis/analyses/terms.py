@@ -20,6 +20,7 @@ Example:
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Sequence
 from typing import Literal
@@ -167,6 +168,43 @@ def term_frequencies(
     return out
 
 
+_SMALL = 1e-20  # nltk.metrics.association._SMALL
+
+
+def _likelihood_ratio_scores(
+    word_fd: Counter[str], pair_fd: dict[tuple[str, str], int], n_all: int, window: int
+) -> list[tuple[tuple[str, str], float]]:
+    """``BigramCollocationFinder(...).score_ngrams(BigramAssocMeasures.likelihood_ratio)``.
+
+    NLTK's steps, operation for operation and in the same order (so the floats are the
+    same to the last bit): ``score_ngram`` scales the pair count by ``1 / (window - 1)``,
+    ``_contingency`` makes the 2x2 table, ``_expected_values`` its expected counts and
+    ``likelihood_ratio`` sums ``obs * ln(obs / (exp + 1e-20) + 1e-20)``; pairs sorted by
+    score descending, then pair. Importing NLTK for this takes about a second (it imports
+    scikit-learn and much of SciPy); the test suite checks the equality on BBC texts.
+    """
+    log = math.log
+    scale = window - 1.0
+    out = []
+    for pair, count in pair_fd.items():
+        n_ii = count / scale
+        if not n_ii:
+            continue
+        n_ix, n_xi = word_fd[pair[0]], word_fd[pair[1]]
+        n_oi = n_xi - n_ii
+        n_io = n_ix - n_ii
+        cont = (n_ii, n_oi, n_io, n_all - n_ii - n_oi - n_io)
+        n_xx = sum(cont)
+        total = 0
+        for i in range(4):
+            obs = cont[i]
+            exp = (cont[i] + cont[i ^ 1]) * (cont[i] + cont[i ^ 2]) / n_xx
+            total += obs * log(obs / (exp + _SMALL) + _SMALL)
+        out.append((pair, 2 * total))
+    out.sort(key=lambda t: (-t[1], t[0]))
+    return out
+
+
 def collocations(
     corpus: pd.DataFrame,
     *,
@@ -226,15 +264,10 @@ def collocations(
     tok = _Tokenizer(
         func=func, stopwords=stopwords, lowercase=lowercase, numbers=numbers, min_length=min_length
     )
-    from nltk.collocations import BigramCollocationFinder  # slow import: only when used
-    from nltk.metrics import BigramAssocMeasures
-    from nltk.probability import FreqDist
-
     word_fd: Counter[str] = Counter()
     pair_fd: Counter[tuple[str, str]] = Counter()
     texts = document_text(corpus).tolist()
-    for text in _progress(texts, progress=progress, desc="counting pairs"):
-        toks = tok.raw_tokens(text)
+    for toks in _progress(tok.raw_token_lists(texts), progress=progress, desc="counting pairs"):
         word_fd.update(toks)
         for k in range(1, window):
             pair_fd.update(zip(toks, toks[k:], strict=False))
@@ -243,8 +276,16 @@ def collocations(
     kept = {
         p: c for p, c in pair_fd.items() if c >= min_count and p[0] not in stop and p[1] not in stop
     }
-    finder = BigramCollocationFinder(FreqDist(word_fd), FreqDist(kept), window_size=window)
-    scored = finder.score_ngrams(getattr(BigramAssocMeasures, measure))
+    n_tokens = sum(word_fd.values())
+    if measure == "likelihood_ratio":  # the default: NLTK's arithmetic without importing NLTK
+        scored = _likelihood_ratio_scores(word_fd, kept, n_tokens, window)
+    else:
+        from nltk.collocations import BigramCollocationFinder  # slow import: only when used
+        from nltk.metrics import BigramAssocMeasures
+        from nltk.probability import FreqDist
+
+        finder = BigramCollocationFinder(FreqDist(word_fd), FreqDist(kept), window_size=window)
+        scored = finder.score_ngrams(getattr(BigramAssocMeasures, measure))
     if top is not None:
         scored = scored[:top]
     out = pd.DataFrame(
@@ -256,5 +297,5 @@ def collocations(
             "score": np.array([s for _, s in scored], dtype=float),
         }
     )
-    out.attrs.update(measure=measure, window=window, n_tokens=finder.N)
+    out.attrs.update(measure=measure, window=window, n_tokens=n_tokens)
     return out

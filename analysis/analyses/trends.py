@@ -194,10 +194,12 @@ def _count_per_period(
     rows: Counter[tuple[Any, str]] = Counter()
     words_in: Counter[Any] = Counter()
     stop = tok.stopwords
-    for text, start in zip(
-        _progress(texts, progress=progress, desc="counting terms"), starts.tolist(), strict=True
+    for _, raw, start in zip(
+        _progress(texts, progress=progress, desc="counting terms"),
+        tok.raw_token_lists(texts),
+        starts.tolist(),
+        strict=True,
     ):
-        raw = tok.raw_tokens(text)
         words_in[start] += len(raw)
         toks = [w for w in raw if w not in stop] if stop else raw
         for n in orders:

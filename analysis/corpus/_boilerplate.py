@@ -35,9 +35,14 @@ __all__ = [
     "FOOTER_PATTERNS",
     "Cleaned",
     "clean_boilerplate",
+    "cut_footer",
+    "document_digest",
+    "document_units",
+    "finish_document",
     "is_end_marker",
     "is_footer_line",
     "remove_boilerplate",
+    "repeated_need",
 ]
 
 FOOTER_PATTERNS: tuple[str, ...] = (
@@ -198,38 +203,108 @@ def clean_boilerplate(
         and the marker that ended the article.
 
     Example:
-        >>> clean_boilerplate(["News.\\n\\nSource link\\nMore footer"], [None]).texts
-        ['News.']
+        >>> clean_boilerplate(["The council met on Monday.\\n\\nSource link\\nMore"], [None]).texts
+        ['The council met on Monday.']
     """
-    n = len(texts)
-    lines_of: list[list[str]] = []
-    cut_lines = [0] * n
-    marker: list[str | None] = [None] * n
-    for k, text in enumerate(texts):
-        lines = text.split("\n")
-        if footers:
-            start = _footer_start(lines, max_share=footer_max_share, max_chars=max_chars)
-            if start is not None:
-                marker[k] = _key(lines[start])[:80]
-                cut_lines[k] = sum(1 for line in lines[start:] if line.strip())
-                lines = lines[:start]
-        lines_of.append(lines)
+    cut = [
+        cut_footer(text, footers=footers, max_share=footer_max_share, max_chars=max_chars)
+        for text in texts
+    ]
+    lines_of = [c[0] for c in cut]
     repeated_keys = _repeated_keys(lines_of, groups, min_docs, min_share) if repeated else {}
     out: list[str] = []
     removed_lines: list[int] = []
     chars: list[int] = []
-    for k, (text, group) in enumerate(zip(texts, groups, strict=True)):
-        lines = lines_of[k]
-        kept, removed = _drop_lines(
-            lines, repeated_keys.get(group, set()), footers=footers, max_chars=max_chars
+    for text, group, (lines, cut_lines, _) in zip(texts, groups, cut, strict=True):
+        done, removed = finish_document(
+            text,
+            lines,
+            cut_lines,
+            repeated_keys.get(group, set()),
+            footers=footers,
+            max_chars=max_chars,
         )
-        removed += cut_lines[k]
-        if removed:
-            text = re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip("\n")
-        out.append(text)
+        out.append(done)
         removed_lines.append(removed)
-        chars.append(len(texts[k]) - len(text))
-    return Cleaned(out, removed_lines, chars, marker)
+        chars.append(len(text) - len(done))
+    return Cleaned(out, removed_lines, chars, [c[2] for c in cut])
+
+
+# The per-document steps of clean_boilerplate, also used by the incremental corpus snapshot
+# (analysis.corpus._snapshot_merge): a document's footer cut, its identity and its repeatable
+# units depend on the document alone; only the set of repeated units needs the others.
+
+
+def cut_footer(
+    text: str, *, footers: bool = True, max_share: float = 0.5, max_chars: int = 200
+) -> tuple[list[str], int, str | None]:
+    """A body's lines without its footer block (rule 1).
+
+    Returns:
+        ``(lines before the footer block, non-blank lines in the block, the marker that
+        started it as shown in the load report)``; without a block, all lines, 0 and None.
+
+    Example:
+        >>> cut_footer("The council met on Monday.\\nSource link\\nMore")
+        (['The council met on Monday.'], 2, 'Source link')
+    """
+    lines = text.split("\n")
+    if footers:
+        start = _footer_start(lines, max_share=max_share, max_chars=max_chars)
+        if start is not None:
+            cut = sum(1 for line in lines[start:] if line.strip())
+            return lines[:start], cut, _key(lines[start])[:80]
+    return lines, 0, None
+
+
+def document_digest(lines: list[str]) -> bytes:
+    """What makes two documents "exact copies" for rule 3 (their lines, whitespace collapsed)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for line in lines:
+        digest.update(_key(line).encode("utf-8", "surrogatepass") + b"\n")
+    return digest.digest()
+
+
+def document_units(lines: list[str]) -> set[str]:
+    """The keys of a document's lines and multi-line paragraphs: what rule 3 counts."""
+    keys = {_key(line) for line in lines}
+    for para in _paragraphs(lines):
+        if len(para) > 1:
+            keys.add(_key(" ".join(lines[i] for i in para)))
+    keys.discard("")
+    return keys
+
+
+def repeated_need(n_docs: int, min_docs: int, min_share: float) -> float:
+    """In how many of a group's ``n_docs`` distinct documents a unit must be to be repeated."""
+    return max(min_docs, min_share * n_docs)
+
+
+def finish_document(
+    text: str,
+    lines: list[str],
+    cut_lines: int,
+    drop: set[str] | frozenset[str],
+    *,
+    footers: bool = True,
+    max_chars: int = 200,
+) -> tuple[str, int]:
+    """A body cleaned of its footer block, footer lines and the repeated units in ``drop``.
+
+    Args:
+        text: the body as loaded.
+        lines, cut_lines: what :func:`cut_footer` returned for it.
+        drop: the group's repeated unit keys (only those among the document's own
+            :func:`document_units` matter).
+
+    Returns:
+        ``(cleaned text, non-blank lines removed)``.
+    """
+    kept, removed = _drop_lines(lines, drop, footers=footers, max_chars=max_chars)
+    removed += cut_lines
+    if removed:
+        text = re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip("\n")
+    return text, removed
 
 
 def _repeated_keys(
@@ -239,21 +314,14 @@ def _repeated_keys(
     seen: dict[Hashable, set[bytes]] = defaultdict(set)
     unit_docs: dict[Hashable, Counter[str]] = defaultdict(Counter)
     for lines, group in zip(lines_of, groups, strict=True):
-        digest = hashlib.blake2b(digest_size=16)
-        for line in lines:
-            digest.update(_key(line).encode("utf-8", "surrogatepass") + b"\n")
-        if digest.digest() in seen[group]:
+        digest = document_digest(lines)
+        if digest in seen[group]:
             continue
-        seen[group].add(digest.digest())
-        keys = {_key(line) for line in lines}
-        for para in _paragraphs(lines):
-            if len(para) > 1:
-                keys.add(_key(" ".join(lines[i] for i in para)))
-        keys.discard("")
-        unit_docs[group].update(keys)
+        seen[group].add(digest)
+        unit_docs[group].update(document_units(lines))
     found: dict[Hashable, set[str]] = {}
     for group, counter in unit_docs.items():
-        need = max(min_docs, min_share * len(seen[group]))
+        need = repeated_need(len(seen[group]), min_docs, min_share)
         keys = {k for k, c in counter.items() if c >= need}
         if keys:
             found[group] = keys

@@ -1,13 +1,16 @@
 """The incremental step of corpus snapshots: merge new files into a loaded corpus.
 
 Given the stored corpus (with private columns: raw text before boilerplate removal, content
-and dedup keys), its load report, the per-source counts of short lines (for repeated-line
-boilerplate) and the MinHash signatures of its documents, :func:`merge_changes` drops the
-documents of removed or changed files and adds those of new or changed files, repeating what
-:func:`analysis.corpus.load.load_corpus` does for them:
+and dedup keys, boilerplate digest), its load report, the per-source counts of repeated-unit
+candidates (see :mod:`analysis.corpus._snapshot_boilerplate`) and the MinHash signatures of its
+documents, :func:`merge_changes` drops the documents of removed or changed files and adds
+those of new or changed files, repeating what :func:`analysis.corpus.load.load_corpus` does for
+them:
 
-- boilerplate: footer lines, and the source's repeated lines (which must not change: a new
-  repeated line would change existing documents, so that case is refused);
+- boilerplate: the per-document steps of :mod:`analysis.corpus._boilerplate` (footer block, footer
+  lines) and the source's repeated lines and paragraphs, which must not change for the
+  documents kept (a new repeated unit would change existing documents: refused); the load
+  report gets the same ``boilerplate_lines``, ``boilerplate_chars`` and footer note;
 - duplicates: the same greedy visit as :func:`analysis.corpus._dedup.find_duplicates` (by date,
   then load order): a new document is an exact copy of the first document with its
   normalised text, or a near-duplicate of the most similar kept original before it among
@@ -21,32 +24,25 @@ the caller loads afresh.
 from __future__ import annotations
 
 import hashlib
-import re
-from collections import Counter, defaultdict
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from analysis.corpus._boilerplate import is_footer_line
 from analysis.corpus._dedup import _NUM_PERM, _SEED, _jaccard, normalise_for_dedup, shingle_hashes
+from analysis.corpus._records import count_words
+from analysis.corpus._snapshot_boilerplate import NONE_GROUP, count_units, groups_of, merge_units
 
 __all__ = ["IncrementalUnsafe", "merge_changes", "raw_texts_for", "snapshot_extras"]
 
-_NONE = "\x00none"  # the group of documents without a source
 _BANDS, _ROWS = 16, 8  # datasketch MinHashLSH(threshold=0.65, num_perm=128)
+# placeholder signatures (none computed); real ones have the dtype of datasketch's MinHash
+# values (uint32 with its default scheme "affine32"; concatenation promotes if wider)
+_SIG = np.uint32
 
 
 class IncrementalUnsafe(Exception):
     """The change cannot be merged exactly; load the corpus afresh."""
-
-
-def _key(line: str) -> str:
-    return " ".join(line.split())
-
-
-def _digest(text: str) -> str:
-    return hashlib.blake2b(_key(text).encode(), digest_size=16).hexdigest()
 
 
 def _full_texts(titles: pd.Series, texts: pd.Series) -> list[str]:
@@ -57,7 +53,7 @@ def _signatures(fulls: list[str], skip: np.ndarray, shingle_size: int) -> np.nda
     from datasketch import MinHash
 
     template = MinHash(num_perm=_NUM_PERM, seed=_SEED, hashfunc=int)
-    sigs = np.zeros((len(fulls), _NUM_PERM), dtype=np.uint64)
+    sigs = np.zeros((len(fulls), _NUM_PERM), dtype=template.hashvalues.dtype)
     cache: dict[str, int] = {}
     for i, full in enumerate(fulls):
         if skip[i]:
@@ -74,20 +70,6 @@ def _signatures(fulls: list[str], skip: np.ndarray, shingle_size: int) -> np.nda
     return sigs
 
 
-def _line_counts(raw: list[str], groups: list[str], max_chars: int) -> pd.DataFrame:
-    seen: dict[str, set[str]] = defaultdict(set)
-    counts: dict[str, Counter[str]] = defaultdict(Counter)
-    for text, group in zip(raw, groups, strict=True):
-        d = _digest(text)
-        if d in seen[group]:
-            continue
-        seen[group].add(d)
-        keys = {_key(line) for line in text.split("\n")}
-        counts[group].update(k for k in keys if k and len(k) <= max_chars)
-    rows = [(g, k, n) for g, c in counts.items() for k, n in c.items()]
-    return pd.DataFrame(rows, columns=["group", "key", "n"]).astype({"n": "int64"})
-
-
 def _raw(frame: pd.DataFrame) -> list[str]:
     """The text before boilerplate removal (stored only where it differs)."""
     raw = frame["_raw_text"].tolist()
@@ -97,7 +79,7 @@ def _raw(frame: pd.DataFrame) -> list[str]:
     ]
 
 
-def _private(frame: pd.DataFrame, raw: list[str]) -> pd.DataFrame:
+def _private(frame: pd.DataFrame, raw: list[str], digests: list[str]) -> pd.DataFrame:
     texts = frame["text"].tolist()
     fulls = _full_texts(frame["title"].tolist(), texts)
     out = frame.copy()
@@ -112,18 +94,14 @@ def _private(frame: pd.DataFrame, raw: list[str]) -> pd.DataFrame:
         hashlib.sha256(normalise_for_dedup(f).encode("utf-8", "surrogatepass")).hexdigest()[:32]
         for f in fulls
     ]
-    out["_bp_digest"] = [_digest(t) for t in raw]
+    out["_bp_digest"] = pd.array(digests, dtype=pd.StringDtype())
     return out
-
-
-def _groups(frame: pd.DataFrame) -> list[str]:
-    return [_NONE if s is None or s is pd.NA else str(s) for s in frame["source"].tolist()]
 
 
 def snapshot_extras(
     frame: pd.DataFrame, raw: list[str] | None, options: dict[str, Any]
 ) -> dict[str, Any]:
-    """Private columns, line counts and signatures for a freshly loaded corpus.
+    """Private columns, unit counts and signatures for a freshly loaded corpus.
 
     ``raw`` is the text of each document before boilerplate removal (None: an incremental
     update will never be attempted, so nothing is computed).
@@ -131,112 +109,19 @@ def snapshot_extras(
     if raw is None:
         return {
             "corpus": frame,
-            "lines": pd.DataFrame({"group": [], "key": [], "n": []}).astype({"n": "int64"}),
-            "sigs": np.zeros((0, _NUM_PERM), dtype=np.uint64),
+            "units": count_units([], [], options)[0],
+            "sigs": np.zeros((0, _NUM_PERM), dtype=_SIG),
         }
-    out = _private(frame, raw)
-    lines = _line_counts(raw, _groups(frame), options["boilerplate_max_chars"])
+    units, digests = count_units(raw, groups_of(frame), options)
+    out = _private(frame, raw, digests)
     if options["near_duplicates"]:
         skip = (frame["duplicate_kind"] == "exact").fillna(False).to_numpy()
         sigs = _signatures(
             _full_texts(frame["title"], frame["text"]), skip, options["shingle_size"]
         )
     else:
-        sigs = np.zeros((len(frame), _NUM_PERM), dtype=np.uint64)
-    return {"corpus": out, "lines": lines, "sigs": sigs}
-
-
-def _repeated(lines: pd.DataFrame, n_docs: dict[str, int], options: dict[str, Any]) -> dict:
-    """Per group, the line keys in at least ``max(min_docs, min_share * n)`` documents."""
-    need = {
-        g: max(options["repeated_min_docs"], options["repeated_min_share"] * n)
-        for g, n in n_docs.items()
-    }
-    groups = lines["group"].to_numpy(dtype=object)
-    floor = options["repeated_min_docs"]
-    threshold = np.array([need.get(g, floor) for g in groups], dtype=float)
-    hit = lines["n"].to_numpy() >= threshold
-    out: dict[str, set[str]] = {}
-    for g, k in zip(groups[hit], lines["key"].to_numpy(dtype=object)[hit], strict=True):
-        out.setdefault(g, set()).add(k)
-    return {g: frozenset(v) for g, v in out.items()}
-
-
-def _strip(text: str, drop: frozenset[str], max_chars: int) -> tuple[str, int]:
-    """The per-document half of :func:`analysis.corpus._boilerplate.remove_boilerplate`."""
-    lines = text.split("\n")
-    if drop:
-        content = {k for k in map(_key, lines) if k and not is_footer_line(k, max_chars=max_chars)}
-        if content and content <= drop:
-            drop = frozenset()
-    kept, removed = [], 0
-    for line in lines:
-        key = _key(line)
-        if key and (is_footer_line(key, max_chars=max_chars) or key in drop):
-            removed += 1
-            continue
-        kept.append(line)
-    if removed:
-        text = re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip("\n")
-    return text, removed
-
-
-def _boilerplate(
-    kept: pd.DataFrame, gone: pd.DataFrame, new: pd.DataFrame, lines: pd.DataFrame, opts: dict
-) -> tuple[list[str], list[int], pd.DataFrame]:
-    max_chars = opts["boilerplate_max_chars"]
-    raw = _raw(new)
-    if not opts["boilerplate"]:
-        return raw, [0] * len(new), lines
-    before = _distinct([kept, gone])
-    delta: dict[tuple[str, str], int] = defaultdict(int)
-    kept_pairs = set(zip(_groups(kept), kept["_bp_digest"].tolist(), strict=True))
-    left = set(kept_pairs)
-    for text, g, d in zip(_raw(gone), _groups(gone), gone["_bp_digest"].tolist(), strict=True):
-        if (g, d) not in left:
-            left.add((g, d))  # count each distinct removed text once
-            for k in {_key(line) for line in text.split("\n")}:
-                if k and len(k) <= max_chars:
-                    delta[(g, k)] -= 1
-    have = set(kept_pairs)
-    for text, g, d in zip(raw, _groups(new), new["_bp_digest"].tolist(), strict=True):
-        if (g, d) in have:
-            continue
-        have.add((g, d))
-        for k in {_key(line) for line in text.split("\n")}:
-            if k and len(k) <= max_chars:
-                delta[(g, k)] += 1
-    if delta:
-        change = pd.DataFrame(
-            [(g, k, n) for (g, k), n in delta.items()], columns=["group", "key", "n"]
-        )
-        merged = pd.concat([lines, change]).groupby(["group", "key"], as_index=False, sort=False)
-        updated = merged["n"].sum()
-        updated = updated[updated["n"] > 0].reset_index(drop=True).astype({"n": "int64"})
-    else:
-        updated = lines
-    after_docs = _distinct([kept, new])
-    sets_before = _repeated(lines, before, opts)
-    sets_after = _repeated(updated, after_docs, opts)
-    existing = set(_groups(kept))
-    for g in existing | set(sets_before) | set(sets_after):
-        if g in existing and sets_before.get(g, frozenset()) != sets_after.get(g, frozenset()):
-            raise IncrementalUnsafe(f"the repeated boilerplate lines of source {g!r} changed")
-    out, counts = [], []
-    for text, g in zip(raw, _groups(new), strict=True):
-        t, n = _strip(text, sets_after.get(g, frozenset()), max_chars)
-        out.append(t)
-        counts.append(n)
-    return out, counts, updated
-
-
-def _distinct(frames: list[pd.DataFrame]) -> dict[str, int]:
-    pairs = {
-        pair
-        for frame in frames
-        for pair in zip(_groups(frame), frame["_bp_digest"].tolist(), strict=True)
-    }
-    return dict(Counter(g for g, _ in pairs))
+        sigs = np.zeros((len(frame), _NUM_PERM), dtype=_SIG)
+    return {"corpus": out, "units": units, "sigs": sigs}
 
 
 def _visit_rank(published: pd.Series) -> np.ndarray:
@@ -260,8 +145,11 @@ class _Bands:
         keys = sigs[:, ::_ROWS]
         qkeys = sigs[queries][:, ::_ROWS]
         maybe = np.zeros(len(sigs), dtype=bool)
-        for b in range(_BANDS):
-            maybe |= np.isin(keys[:, b], qkeys[:, b])
+        if len(qkeys):
+            for b in range(_BANDS):  # membership by binary search in the few query values
+                q = np.sort(qkeys[:, b])
+                at = np.minimum(np.searchsorted(q, keys[:, b]), len(q) - 1)
+                maybe |= q[at] == keys[:, b]
         self.rows = np.flatnonzero(maybe)
 
     def __call__(self, i: int) -> np.ndarray:
@@ -280,14 +168,14 @@ def _dedup_new(
     """Set the duplicate columns of the new rows of ``merged`` (in place), or refuse."""
     threshold, size = opts["near_threshold"], opts["shingle_size"]
     rank = _visit_rank(merged["published"])
-    norm = merged["_norm"].to_numpy()
-    first: dict[str, int] = {}
-    for i in np.argsort(rank)[::-1]:  # latest first: the earliest visited one wins
-        if not is_new[i]:
-            first[norm[i]] = int(i)
+    norm = merged["_norm"].to_numpy(dtype=object)
+    first: dict[str, int] = {}  # the first visited existing document of a new one's key
+    same = np.flatnonzero(~is_new & merged["_norm"].isin(list(set(norm[is_new]))).to_numpy())
+    for i in same[np.argsort(rank[same])[::-1]]:  # latest first: the earliest visited wins
+        first[norm[i]] = int(i)
     dup_of = [None if v is pd.NA else v for v in merged["duplicate_of"].tolist()]
     ids = merged["doc_id"].tolist()
-    pos = {d: i for i, d in enumerate(ids)}
+    pos: dict[str, int] = {}  # row of a doc_id, built when first needed
     kind = [None if v is pd.NA else v for v in merged["duplicate_kind"].tolist()]
     score: list[float | None] = [None] * len(merged)
     titles, texts = merged["title"], merged["text"]
@@ -300,8 +188,9 @@ def _dedup_new(
         return shingles[i]
 
     bands = _Bands(sigs, is_new) if opts["near_duplicates"] else None
-    original = np.array([k is None for k in kind]) & ~is_new  # kept originals so far
-    near_able = np.array([k != "exact" for k in kind]) & ~is_new  # in LSH or compared
+    kinds = merged["duplicate_kind"]
+    original = kinds.isna().to_numpy() & ~is_new  # kept originals so far
+    near_able = (kinds != "exact").fillna(True).to_numpy(dtype=bool) & ~is_new  # in LSH
     for i in sorted(np.flatnonzero(is_new), key=lambda i: rank[i]):
         i = int(i)
         j = first.get(norm[i])
@@ -339,6 +228,7 @@ def _dedup_new(
             original[i] = True
     for i in np.flatnonzero(is_new):  # an exact copy of a near-duplicate: as in a fresh load
         if kind[i] == "exact" and dup_of[i] is not None:
+            pos = pos or {d: k for k, d in enumerate(ids)}
             j = pos[dup_of[i]]
             if kind[j] == "near":
                 sim = score[j] if score[j] is not None else old_similarity(merged["path"].iat[j])
@@ -352,7 +242,7 @@ def _dedup_new(
 def merge_changes(
     corpus: pd.DataFrame,
     report: pd.DataFrame,
-    lines: pd.DataFrame,
+    units: pd.DataFrame,
     sigs: np.ndarray,
     *,
     fresh: pd.DataFrame | None,
@@ -361,7 +251,7 @@ def merge_changes(
 ) -> dict[str, Any]:
     """The stored corpus with the files in ``gone`` removed and the ``fresh`` load added.
 
-    Returns ``{"corpus", "report", "lines", "sigs"}`` as a fresh load would store them.
+    Returns ``{"corpus", "report", "units", "sigs"}`` as a fresh load would store them.
 
     Raises:
         IncrementalUnsafe: when the merge could differ from a fresh load.
@@ -376,12 +266,11 @@ def merge_changes(
     kept = corpus[~in_gone] if in_gone.any() else corpus
     removed = corpus[in_gone]
     kept_sigs = sigs[~in_gone]
-    kept_dups = set(kept["duplicate_of"].dropna().tolist())
-    if any(d in kept_dups for d in removed["doc_id"].tolist()):
+    if len(removed) and kept["duplicate_of"].isin(removed["doc_id"].tolist()).any():
         raise IncrementalUnsafe("a removed document was the original of a kept duplicate")
-    kept_norm, kept_content = set(kept["_norm"].tolist()), set(kept["_content"].tolist())
-    if any(n in kept_norm for n in removed["_norm"].tolist()) or any(
-        c in kept_content for c in removed["_content"].tolist()
+    if len(removed) and (
+        kept["_norm"].isin(removed["_norm"].tolist()).any()
+        or kept["_content"].isin(removed["_content"].tolist()).any()
     ):
         raise IncrementalUnsafe("a removed document had an identical copy")
     rep_kept = report[[f not in gone_set for f in report["file"].tolist()]] if gone_set else report
@@ -393,18 +282,32 @@ def merge_changes(
         if list(fresh.columns) != public:
             raise IncrementalUnsafe("the new files have other columns")
         new = fresh.copy()
-        new["_raw_text"] = new["text"]
-        new["_bp_digest"] = [_digest(t) for t in new["text"]]
         rep_new = fresh.attrs["load_report"].files
-    texts, bp_counts, lines = _boilerplate(kept, removed, new, lines, options)
+    raw = new["text"].tolist()
+    bp = merge_units(
+        (groups_of(kept), kept["_bp_digest"].tolist()),
+        (_raw(removed), groups_of(removed), removed["_bp_digest"].tolist()),
+        (raw, groups_of(new)),
+        units,
+        options,
+    )
+    if bp.changed:
+        shown = ", ".join(repr(g) if g != NONE_GROUP else "(no source)" for g in bp.changed[:3])
+        which = "source" if len(bp.changed) == 1 else "sources"
+        raise IncrementalUnsafe(f"the repeated boilerplate of {which} {shown} changed")
+    cleaned: dict[str, tuple[int, str | None]] = {}
     if len(new):
+        texts = bp.texts
         new["text"] = pd.array(texts, dtype=pd.StringDtype())
         new["n_chars"] = pd.array([len(t) for t in texts], dtype="int64")
-        new["n_words"] = pd.array([len(t.split()) for t in texts], dtype="int64")
-        new["boilerplate_lines"] = pd.array(bp_counts, dtype="int64")
+        new["n_words"] = pd.array([count_words(t) for t in texts], dtype="int64")
+        new["boilerplate_lines"] = pd.array(bp.lines, dtype="int64")
         new["doc_id"] = pd.array(_doc_ids(new["title"].tolist(), texts), dtype=pd.StringDtype())
-        new = _private(new.drop(columns=["_raw_text", "_bp_digest"]), new["_raw_text"].tolist())
-        if any(c in kept_content for c in new["_content"].tolist()):
+        new = _private(new, raw, bp.digests)
+        cleaned = dict(
+            zip(new["path"].tolist(), zip(bp.chars, bp.markers, strict=True), strict=True)
+        )
+        if kept["_content"].isin(new["_content"].tolist()).any():
             raise IncrementalUnsafe("a new document is an identical copy of an existing one")
     new_sigs = (
         _signatures(
@@ -413,7 +316,7 @@ def merge_changes(
             options["shingle_size"],
         )
         if options["near_duplicates"]
-        else np.zeros((len(new), _NUM_PERM), dtype=np.uint64)
+        else np.zeros((len(new), _NUM_PERM), dtype=_SIG)
     )
     # merged order: the report's (files sorted by relative path, rows in file order)
     files = rep_kept["file"].tolist() + rep_new["file"].tolist()
@@ -422,8 +325,10 @@ def merge_changes(
     frames = pd.concat([kept, new[kept.columns]], ignore_index=True)
     all_sigs = np.concatenate([kept_sigs, new_sigs]) if len(new) else kept_sigs
     is_new_all = np.r_[np.zeros(len(kept), bool), np.ones(len(new), bool)]
-    where = {p: i for i, p in enumerate(frames["path"].tolist())}
-    order = np.asarray([where[paths[i]] for i in rep_order if paths[i] in where], dtype=np.int64)
+    at = pd.Index(frames["path"].to_numpy(dtype=object)).get_indexer(
+        np.asarray(paths, dtype=object)[rep_order]
+    )
+    order = at[at >= 0].astype(np.int64)  # report rows that are documents, in report order
     merged = _take_runs(frames, order)
     all_sigs = all_sigs[order]
     is_new = is_new_all[order]
@@ -435,12 +340,13 @@ def merge_changes(
     _dedup_new(merged, all_sigs, is_new, options, old_similarity)
     if options["near_duplicates"]:  # exact copies are never compared: no signature kept
         all_sigs[is_new & (merged["duplicate_kind"] == "exact").fillna(False).to_numpy()] = 0
-    rows = {p: k for k, p in enumerate(merged["path"].tolist())}
+    new_rows = np.flatnonzero(is_new)
+    rows = dict(zip(merged["path"].iloc[new_rows].tolist(), new_rows.tolist(), strict=True))
     rep_new = rep_new.copy()
-    _update_report(rep_new, merged, is_new, rows)
+    _update_report(rep_new, merged, is_new, rows, cleaned)
     rep = _take_runs(pd.concat([rep_kept, rep_new], ignore_index=True), rep_order)
     merged = merged.drop(columns=["_similarity"])
-    return {"corpus": merged, "report": rep, "lines": lines, "sigs": all_sigs}
+    return {"corpus": merged, "report": rep, "units": bp.units, "sigs": all_sigs}
 
 
 def _take_runs(frame: pd.DataFrame, order: np.ndarray) -> pd.DataFrame:
@@ -457,8 +363,18 @@ def _take_runs(frame: pd.DataFrame, order: np.ndarray) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def _update_report(rep: pd.DataFrame, merged: pd.DataFrame, is_new: np.ndarray, rows: dict) -> None:
-    """Fill the load-report columns of the new documents' rows (in place, column-wise)."""
+def _update_report(
+    rep: pd.DataFrame,
+    merged: pd.DataFrame,
+    is_new: np.ndarray,
+    rows: dict[str, int],
+    cleaned: dict[str, tuple[int, str | None]],
+) -> None:
+    """Fill the load-report columns of the new documents' rows (in place, column-wise).
+
+    ``cleaned``: per new document's path, the characters boilerplate removal took and the
+    marker that ended the article (noted in ``detail`` as a fresh load does).
+    """
     new_paths = set(merged.loc[is_new, "path"].tolist())
     idx = [i for i, p in enumerate(rep["path"].tolist()) if p in new_paths]
     if not idx:
@@ -467,7 +383,16 @@ def _update_report(rep: pd.DataFrame, merged: pd.DataFrame, is_new: np.ndarray, 
     sub = merged.iloc[ks]
     kinds = sub["duplicate_kind"].tolist()
     sims = sub["_similarity"].tolist()
+    paths = rep["path"].iloc[idx].tolist()
+    details = rep["detail"].iloc[idx].tolist()
+    notes = [cleaned[p][1] for p in paths]
     values = {
+        "detail": [
+            "; ".join(filter(None, [None if d is pd.NA else d, f"footer from {m!r} on removed"]))
+            if m
+            else d
+            for d, m in zip(details, notes, strict=True)
+        ],
         "status": ["loaded" if k is None or k is pd.NA else "duplicate" for k in kinds],
         "reason": [None] * len(idx),
         "doc_id": sub["doc_id"].tolist(),
@@ -484,6 +409,9 @@ def _update_report(rep: pd.DataFrame, merged: pd.DataFrame, is_new: np.ndarray, 
     bp = rep["boilerplate_lines"].to_numpy().copy()
     bp[idx] = sub["boilerplate_lines"].to_numpy()
     rep["boilerplate_lines"] = bp
+    chars = rep["boilerplate_chars"].to_numpy().copy()
+    chars[idx] = [cleaned[p][0] for p in paths]
+    rep["boilerplate_chars"] = chars
 
 
 def raw_texts_for(frame: pd.DataFrame, loaded_raw: dict[str, str]) -> list[str]:

@@ -7,11 +7,14 @@ every input file with its size and modification time (ns):
 
 - nothing changed: the snapshot is read back (no file is opened, no duplicate search);
 - files added, changed or removed: only those files are read (``load_corpus`` on a temporary
-  folder of links to them), their boilerplate is removed with the corpus's repeated-line
-  sets, and duplicates are searched by comparing the new documents against the stored
-  MinHash signatures of the existing ones (the same LSH bands and verified Jaccard as a
-  fresh load); removed files drop out;
-- when a change could alter an existing document (a new repeated boilerplate line, a new
+  folder of links to them), their boilerplate is removed by the per-document steps of
+  :mod:`analysis.corpus._boilerplate` with their source's repeated lines and paragraphs (from
+  stored per-source counts, :mod:`analysis.corpus._snapshot_boilerplate`), and duplicates are
+  searched by comparing the new documents against the stored MinHash signatures of the
+  existing ones (the same LSH bands and verified Jaccard as a fresh load); removed files
+  drop out;
+- when a change could alter an existing document (a new repeated boilerplate line or
+  paragraph in a source, or its repetition threshold moving past a count, a new
   document earlier in the duplicate visiting order that matches a later one, a removed
   original that duplicates point at, identical copies whose ``doc_id`` depends on order,
   a metadata sidecar, a single-file corpus) the corpus is loaded afresh.
@@ -52,7 +55,9 @@ from analysis.errors import CorpusError
 
 __all__ = ["load_corpus_cached", "loader_version", "snapshot_root"]
 
-_FORMAT = 1
+# 2: repeated-unit counts (lines and paragraphs of any length, after the footer cut) in
+# units.parquet, replacing the short-line counts of lines.parquet
+_FORMAT = 2
 _PRIVATE = ("_raw_text", "_content", "_norm", "_bp_digest")
 
 
@@ -190,7 +195,7 @@ class _Store:
     def read_extras(self, gen: Path) -> dict[str, Any]:
         return {
             "private": pd.read_parquet(gen / "corpus.parquet", columns=list(_PRIVATE)),
-            "lines": pd.read_parquet(gen / "lines.parquet"),
+            "units": pd.read_parquet(gen / "units.parquet"),
             "sigs": np.load(gen / "sigs.npy"),
         }
 
@@ -200,11 +205,17 @@ class _Store:
         tmp = self.folder / f".{name}.tmp"
         tmp.mkdir()
         try:
-            for key in ("inputs", "corpus", "report", "lines"):
+            for key in ("inputs", "corpus", "report", "units"):
                 frame = parts[key].copy(deep=False)
                 frame.attrs = {}
-                # uncompressed: 3-4x faster to write and read than zstd, for ~3x the size
-                frame.to_parquet(tmp / f"{key}.parquet", index=False, compression=None)
+                # uncompressed: 3-4x faster to write and read than zstd, for ~3x the size;
+                # no dictionary encoding (texts, ids and hashes are unique) but for groups
+                frame.to_parquet(
+                    tmp / f"{key}.parquet",
+                    index=False,
+                    compression=None,
+                    use_dictionary=["group"] if key == "units" else False,
+                )
             np.save(tmp / "sigs.npy", parts["sigs"])
             (tmp / "manifest.json").write_text(json.dumps(parts["manifest"], default=str))
             os.replace(tmp, self.folder / name)
@@ -343,26 +354,18 @@ def load_corpus_cached(
         snap = store.read()
         how = "fresh load"
         parts: dict[str, Any] | None = None
-        if snap is not None:
-            if snap["inputs"].equals(inputs):
-                return _finish(
-                    snap["corpus"],
-                    snap["report"],
-                    snap["manifest"],
-                    root=root,
-                    drop_duplicates=drop_duplicates,
-                    started=started,
-                    quiet=quiet,
-                    how="unchanged",
-                )
-            try:
-                parts, how = _update(root, snap, store, inputs, opts)
-            except IncrementalUnsafe as why:
-                how = f"fresh load ({why})"
-        if parts is None:
-            parts = _full(root, path, inputs, opts, progress)
-        parts["inputs"] = inputs
-        store.write(parts)
+        if snap is not None and snap["inputs"].equals(inputs):
+            parts, how = snap, "unchanged"
+        else:
+            if snap is not None:
+                try:
+                    parts, how = _update(root, snap, store, inputs, opts)
+                except IncrementalUnsafe as why:
+                    how = f"fresh load ({why})"
+            if parts is None:
+                parts = _full(root, path, inputs, opts, progress)
+            parts["inputs"] = inputs
+            store.write(parts)
         return _finish(
             parts["corpus"],
             parts["report"],
@@ -376,14 +379,12 @@ def load_corpus_cached(
 
 
 def _changed(old: pd.DataFrame, new: pd.DataFrame) -> tuple[list[str], list[str], list[str]]:
-    def table(f: pd.DataFrame) -> dict[str, tuple[int, int]]:
-        stats = zip(f["size"].tolist(), f["mtime_ns"].tolist(), strict=True)
-        return dict(zip(f["rel"].tolist(), stats, strict=True))
-
-    o, n = table(old), table(new)
-    added = [r for r in n if r not in o]
-    removed = [r for r in o if r not in n]
-    changed = [r for r in n if r in o and o[r] != n[r]]
+    both = old.merge(new, on="rel", how="outer", suffixes=("_o", "_n"), indicator=True)
+    side = both["_merge"].to_numpy()
+    added = sorted(both.loc[side == "right_only", "rel"].tolist())
+    removed = sorted(both.loc[side == "left_only", "rel"].tolist())
+    differ = (both["size_o"] != both["size_n"]) | (both["mtime_ns_o"] != both["mtime_ns_n"])
+    changed = sorted(both.loc[(side == "both") & differ.to_numpy(), "rel"].tolist())
     return added, changed, removed
 
 
@@ -405,7 +406,7 @@ def _update(
     parts = merge_changes(
         corpus,
         snap["report"],
-        extras["lines"],
+        extras["units"],
         extras["sigs"],
         fresh=fresh,
         gone=[*changed, *removed],
@@ -428,6 +429,35 @@ def _load_subset(root: Path, rels: Iterable[str], opts: dict[str, Any]) -> pd.Da
             os.symlink(root / rel, target)
         sub = {**opts, "boilerplate": False, "near_duplicates": False}
         try:
-            return load_corpus(base, **sub, drop_duplicates=False, quiet=True, progress=False)
+            frame = load_corpus(base, **sub, drop_duplicates=False, quiet=True, progress=False)
         except CorpusError as exc:
             raise IncrementalUnsafe(f"the new files alone do not load: {exc}") from None
+    _own_symlink_notes(frame.attrs["load_report"].files, root)
+    return frame
+
+
+def _own_symlink_notes(files: pd.DataFrame, root: Path) -> None:
+    """The ``detail`` a load of ``root`` itself gives, in a report of links to its files.
+
+    Every file of the linked folder is a symlink leading outside it, which the walk notes;
+    in the corpus itself only a file that is a symlink leading outside the corpus has it.
+    """
+    real_root = os.path.realpath(root)
+    out: list[str | None] = []
+    for file, detail, status in zip(files["file"], files["detail"], files["status"], strict=True):
+        if detail is pd.NA or detail is None:
+            out.append(detail)
+            continue
+        path = root / file
+        target = os.path.realpath(path)
+        note = f"symlink leads outside the corpus: {target}"
+        if path.is_symlink() and os.path.commonpath([real_root, target]) != real_root:
+            out.append(detail)  # a real note: the corpus file is such a symlink
+            continue
+        if detail == note:
+            out.append("" if status == "skipped" else None)
+        elif detail.startswith(note + "; "):
+            out.append(detail[len(note) + 2 :])
+        else:
+            out.append(detail.replace("; " + note, "", 1))
+    files["detail"] = pd.array(out, dtype=files["detail"].dtype)

@@ -3,7 +3,8 @@
 One part holds three kinds of row (column ``kind``): one :data:`TEXT_KIND` row per text,
 :data:`SENTENCE_KIND` rows (sentence spans + VADER scores) and :data:`ENTITY_KIND` rows
 (entity spans + labels), keyed by :func:`text_hash` of the exact text. Name memos hold
-one normalised name per entity row (:data:`NAME_SCHEMA`). A cache folder is named by
+one normalised name per entity row (:data:`NAME_SCHEMA`), layer memos a text's document
+entity layer rows (:data:`LAYER_SCHEMA`). A cache folder is named by
 :func:`fingerprint_of` what its rows depend on.
 """
 
@@ -17,6 +18,7 @@ import pyarrow as pa
 
 __all__ = [
     "ENTITY_KIND",
+    "LAYER_SCHEMA",
     "NAME_SCHEMA",
     "PART_SCHEMA",
     "SCHEMA_VERSION",
@@ -49,6 +51,20 @@ PART_SCHEMA = pa.schema(
 )
 
 NAME_SCHEMA = pa.schema([("hash", pa.string()), ("start", pa.int32()), ("name", pa.string())])
+
+#: Rows of the document entity layer memo: one text's layer rows, in the layer's order.
+LAYER_SCHEMA = pa.schema(
+    [
+        ("hash", pa.string()),
+        ("sent_id", pa.int64()),
+        ("start", pa.int64()),
+        ("end", pa.int64()),
+        ("text", pa.string()),
+        ("label", pa.string()),
+        ("name", pa.string()),
+        ("origin", pa.string()),
+    ]
+)
 
 
 def text_hash(text: str) -> str:

@@ -69,17 +69,24 @@ class Annotations:
     model: str = ""
     lexicon: str = ""
     stats: dict[str, Any] = field(default_factory=dict)
+    #: Set by :func:`analysis.nlp.annotator.annotate`: computes :attr:`document_entities`
+    #: through the annotation cache's memo (:mod:`analysis.nlp._layer_cache`), given this
+    #: object.
+    _layer: Any = field(default=None, repr=False, compare=False)
 
     @cached_property
     def document_entities(self) -> pd.DataFrame:
         """The document-level entity layer (:func:`analysis.nlp.entity_layer.document_entities`).
 
-        Computed once per object from ``entities`` and ``sentences``; ``entities`` (the
-        raw layer) is not changed.
+        Computed once per object from ``entities`` and ``sentences`` (by
+        :func:`analysis.nlp.annotator.annotate`'s result through the annotation cache,
+        where each text's layer is kept); ``entities`` (the raw layer) is not changed.
 
         Example:
             >>> ann.document_entities.query("origin == 'surname'")  # doctest: +SKIP
         """
+        if self._layer is not None:
+            return self._layer(self)
         from analysis.nlp.entity_layer import document_entities
         from analysis.nlp.normalize import normalize_entities
 

@@ -34,6 +34,7 @@ described in :mod:`analysis.nlp._texts`.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import logging
 import os
@@ -192,6 +193,13 @@ def annotate(
     doc_ids = pa.array(corpus["doc_id"].astype(str).to_numpy(), pa.string())
     del keys
     sentences, entities = corpus_frames(store, rows, doc_codes, doc_ids, unique_arr, aliases)
+    layer_memo = dict(
+        store=store,
+        aliases_fp=_aliases_fp(aliases),
+        doc_ids=corpus["doc_id"].astype(str).to_numpy(),
+        doc_codes=doc_codes,
+        unique_keys=unique_arr,
+    )
     stats = _run_stats(corpus, len(unique), n_annotated, n_proc_used, store, engine, t0)
     return Annotations(
         sentences=sentences,
@@ -199,7 +207,24 @@ def annotate(
         model=model_desc,
         lexicon=lexicon_description(),
         stats=stats,
+        _layer=functools.partial(_document_layer, frames=(sentences, entities), **layer_memo),
     )
+
+
+def _aliases_fp(aliases: Any) -> str:
+    from analysis.nlp.normalize import aliases_fingerprint
+
+    return aliases_fingerprint(aliases)
+
+
+def _document_layer(ann: Annotations, *, frames: tuple, **memo: Any) -> pd.DataFrame:
+    """:attr:`Annotations.document_entities` of an :func:`annotate` result, memoised; computed
+    directly when its frames are not the ones annotate() returned (``dataclasses.replace``)."""
+    from analysis.nlp._layer_cache import _computed, cached_document_entities
+
+    if ann.sentences is not frames[0] or ann.entities is not frames[1]:
+        return _computed(ann.entities, ann.sentences)
+    return cached_document_entities(ann.entities, ann.sentences, **memo)
 
 
 def _check_options(

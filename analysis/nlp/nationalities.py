@@ -75,7 +75,8 @@ def apply_nationalities(
 def own_demonym_codes(names: Any, size: int) -> list[int]:
     """Pair keys ``code_a * size + code_b`` (code = position in the sorted ``names``, a < b)
     of every country-and-own-demonym pair among ``names``; used by entity_cooccurrence."""
-    position = {n: i for i, n in enumerate(names)}
+    values = names.tolist() if hasattr(names, "tolist") else names
+    position = {n: i for i, n in enumerate(values)}
     keys = []
     for demonym, country in demonyms().items():
         if demonym in position and country in position:

@@ -5,6 +5,7 @@ Layout under the cache folder (see :func:`default_cache_dir`)::
     <cache_dir>/<fingerprint>/meta.json           what the fingerprint stands for
     <cache_dir>/<fingerprint>/part-<uuid>.parquet annotations of a batch of documents
     <cache_dir>/<fingerprint>/names-<aliases>.parquet  normalised entity names (memo)
+    <cache_dir>/<fingerprint>/layer-<rules>.parquet    document entity layer (memo)
     <cache_dir>/<fingerprint>/.lock               serialises writers (filelock)
 
 ``fingerprint`` hashes everything that changes the raw result: model package and
@@ -58,8 +59,10 @@ from analysis.nlp._cachefs import (
     fsync_dir,
     is_read_only_error,
 )
+from analysis.nlp._memos import _Memos
 from analysis.nlp._schema import (
     ENTITY_KIND,
+    LAYER_SCHEMA,
     NAME_SCHEMA,
     PART_SCHEMA,
     SCHEMA_VERSION,
@@ -71,6 +74,7 @@ from analysis.nlp._schema import (
 
 __all__ = [
     "ENTITY_KIND",
+    "LAYER_SCHEMA",
     "NAME_SCHEMA",
     "PART_SCHEMA",
     "SCHEMA_VERSION",
@@ -87,7 +91,7 @@ COMPACT_AFTER_PARTS = 50
 _LOCK_TIMEOUT_S = 600.0
 
 
-class AnnotationStore:
+class AnnotationStore(_Memos):
     """Parquet files of raw annotations for one fingerprint, or an in-memory stand-in.
 
     Args:
@@ -409,79 +413,6 @@ class AnnotationStore:
         for path in merged:
             with contextlib.suppress(OSError):
                 path.unlink()
-
-    # -- normalised names memo ------------------------------------------------------
-    def _names_path(self, aliases_fp: str) -> Path:
-        assert self.folder is not None
-        return self.folder / f"names-{aliases_fp}.parquet"
-
-    def read_names(self, aliases_fp: str) -> pa.Table:
-        """The memoised names (hash, start, name) for one alias-table fingerprint."""
-        memory = self._memory_names.get(aliases_fp)
-        if self.folder is None or aliases_fp in self._ignored_names:
-            return NAME_SCHEMA.empty_table() if memory is None else memory
-        path = self._names_path(aliases_fp)
-        table = None
-        try:
-            exists = path.is_file()
-        except OSError as exc:
-            raise cache_error("read the cache file", path, exc) from exc
-        if exists:
-            with self._locked():
-                table = self._read_part(path, NAME_SCHEMA)
-        tables = [t for t in (table, memory) if t is not None]
-        return pa.concat_tables(tables) if tables else NAME_SCHEMA.empty_table()
-
-    def add_names(self, aliases_fp: str, table: pa.Table) -> None:
-        """Add rows to the names memo of one alias-table fingerprint."""
-        table = table.cast(NAME_SCHEMA)
-        if table.num_rows == 0:
-            return
-        if self.folder is None or self.read_only:
-            if self.read_only:
-                self._keep_in_memory()
-            old = self._memory_names.get(aliases_fp)
-            self._memory_names[aliases_fp] = (
-                table if old is None else pa.concat_tables([old, table])
-            )
-            return
-        path = self._names_path(aliases_fp)
-        try:
-            with self._locked():
-                if self.read_only:  # found out while taking the lock
-                    self.add_names(aliases_fp, table)
-                    return
-                old = self._read_part(path, NAME_SCHEMA) if path.is_file() else None
-                if old is not None and old.num_rows:
-                    old = old.filter(
-                        pc.invert(pc.is_in(old["hash"], value_set=pc.unique(table["hash"])))
-                    )
-                    table = pa.concat_tables([old, table])
-                atomic_write_table(table, path)
-        except OSError as exc:
-            if is_read_only_error(exc) and not self.read_only:
-                self._go_read_only(exc)
-                self.add_names(aliases_fp, table)
-                return
-            raise cache_error("write the cache file", path, exc) from exc
-
-    def drop_names(self, aliases_fp: str) -> None:
-        """Forget the names memo of one alias-table fingerprint."""
-        self._memory_names.pop(aliases_fp, None)
-        if self.folder is None:
-            return
-        path = self._names_path(aliases_fp)
-        if self.read_only:
-            self._ignored_names.add(aliases_fp)  # cannot delete it: stop reading it
-            return
-        try:
-            with self._locked(), contextlib.suppress(FileNotFoundError):
-                path.unlink()
-        except OSError as exc:
-            if not is_read_only_error(exc):
-                raise cache_error("delete the cache file", path, exc) from exc
-            self._go_read_only(exc)
-            self._ignored_names.add(aliases_fp)
 
     def clear(self) -> None:
         """Delete this fingerprint's folder (or the in-memory rows)."""

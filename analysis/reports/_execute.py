@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from analysis._runlog import kernel_manager_class, report_progress, say
+from analysis._runlog import kernel_manager_class, say
 from analysis.corpus._walk import mark_output_root
 from analysis.reports._files import atomic_write, load_record, render_html, temp_name
 from analysis.reports._fs import clean_stale_temporaries
@@ -116,7 +116,13 @@ def _jsonable(value: Any) -> Any:
 
 
 def _execute(
-    plan: _Plan, *, force: bool, progress: bool, timeout: float | None, quiet: bool
+    plan: _Plan,
+    *,
+    force: bool,
+    progress: bool,
+    timeout: float | None,
+    quiet: bool,
+    parallel: bool = False,
 ) -> ReportResult:
     from filelock import FileLock, Timeout
 
@@ -136,12 +142,14 @@ def _execute(
                 quiet=quiet,
             )
             return _result_from_record(plan, record, "skipped")
-        return _run_locked(plan, progress=progress, timeout=timeout, quiet=quiet)
+        return _run_locked(plan, progress=progress, timeout=timeout, quiet=quiet, parallel=parallel)
     finally:
         lock.release()
 
 
-def _run_locked(plan: _Plan, *, progress: bool, timeout: float | None, quiet: bool) -> ReportResult:
+def _run_locked(
+    plan: _Plan, *, progress: bool, timeout: float | None, quiet: bool, parallel: bool = False
+) -> ReportResult:
     final_ipynb = plan.out_dir / f"{plan.name}.ipynb"
     tmp_ipynb = temp_name(final_ipynb, ".tmp.ipynb")
     started = dt.datetime.now(dt.UTC).astimezone()
@@ -150,7 +158,9 @@ def _run_locked(plan: _Plan, *, progress: bool, timeout: float | None, quiet: bo
         f"{plan.name}: running {plan.notebook.name} ({_summarise(plan.parameters) or 'defaults'})",
         quiet=quiet,
     )
-    error = _papermill(plan, tmp_ipynb, progress=progress, timeout=timeout, quiet=quiet)
+    error = _papermill(
+        plan, tmp_ipynb, progress=progress, timeout=timeout, quiet=quiet, parallel=parallel
+    )
     notebook_path, html_path, error = _publish(plan, tmp_ipynb, error)
     seconds = time.perf_counter() - t0
     status: Status = "failed" if error else "ok"
@@ -184,7 +194,13 @@ def _run_locked(plan: _Plan, *, progress: bool, timeout: float | None, quiet: bo
 
 
 def _papermill(
-    plan: _Plan, tmp_ipynb: Path, *, progress: bool, timeout: float | None, quiet: bool
+    plan: _Plan,
+    tmp_ipynb: Path,
+    *,
+    progress: bool,
+    timeout: float | None,
+    quiet: bool,
+    parallel: bool = False,
 ) -> str | None:
     """Execute the notebook into ``tmp_ipynb``; the first line of its error, or None."""
     import papermill
@@ -193,21 +209,26 @@ def _papermill(
     if _PAPERMILL_FILTER not in pm_logger.filters:
         pm_logger.addFilter(_PAPERMILL_FILTER)
     try:
-        with report_progress(not quiet):
-            papermill.execute_notebook(
-                str(plan.notebook),
-                str(tmp_ipynb),
-                parameters=plan.parameters,
-                cwd=str(plan.notebooks_dir),
-                kernel_name=plan.kernel_name,
-                progress_bar=progress and not quiet and sys.stderr.isatty(),  # no \r in logs
-                execution_timeout=timeout,
-                request_save_on_cell_execute=True,
-                kernel_manager_class=kernel_manager_class(),
-                # -q: not even the kernel's own log lines (e.g. the "KeyboardInterrupt
-                # caught in kernel" it logs when shut down with a SIGINT while busy)
-                extra_arguments=["--IPKernelApp.log_level=CRITICAL"] if quiet else [],
-            )
+        papermill.execute_notebook(
+            str(plan.notebook),
+            str(tmp_ipynb),
+            parameters=plan.parameters,
+            # The kernel starts in the notebooks folder (kernel_manager_class's cwd) rather
+            # than through papermill's cwd=, which os.chdir()s this whole process: not
+            # something threads running reports in parallel can share.
+            cwd=None,
+            kernel_name=plan.kernel_name,
+            # no \r in logs, and no bars of parallel reports drawn over each other
+            progress_bar=progress and not quiet and not parallel and sys.stderr.isatty(),
+            execution_timeout=timeout,
+            request_save_on_cell_execute=True,
+            kernel_manager_class=kernel_manager_class(
+                progress=not quiet, report=plan.name, cwd=plan.notebooks_dir
+            ),
+            # -q: not even the kernel's own log lines (e.g. the "KeyboardInterrupt
+            # caught in kernel" it logs when shut down with a SIGINT while busy)
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"] if quiet else [],
+        )
     except Exception as exc:  # a failing report must not stop the others
         return _first_line(exc)
     except BaseException:  # Ctrl-C, SystemExit: leave no temporary file behind

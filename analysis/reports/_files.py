@@ -69,8 +69,24 @@ def atomic_write(path: Path, data: str) -> None:
 
 
 def render_html(notebook: Path, *, title: str, resources_dir: Path) -> str:
-    import jinja2
     import nbformat
+
+    nb = nbformat.read(notebook, as_version=4)
+    from analysis.reports.status import hide_tracebacks
+
+    hide_tracebacks(nb)  # the error and its cell, not a traceback with local paths
+    for cell in nb.cells:  # progress bars and warnings on stderr are not for readers
+        if cell.get("cell_type") == "code":
+            cell.outputs = [
+                o
+                for o in cell.get("outputs", [])
+                if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
+            ]
+    return _render_node(nb, title=title, resources_dir=resources_dir)
+
+
+def _render_node(nb: Any, *, title: str, resources_dir: Path) -> str:
+    import jinja2
     from nbconvert import HTMLExporter
 
     # The lab template pulls require.js, MathJax and Mermaid from a CDN; drop them so the
@@ -89,21 +105,33 @@ def render_html(notebook: Path, *, title: str, resources_dir: Path) -> str:
         exclude_output_prompt=True,
         embed_images=True,
     )
-    nb = nbformat.read(notebook, as_version=4)
-    from analysis.reports.status import hide_tracebacks
-
-    hide_tracebacks(nb)  # the error and its cell, not a traceback with local paths
-    for cell in nb.cells:  # progress bars and warnings on stderr are not for readers
-        if cell.get("cell_type") == "code":
-            cell.outputs = [
-                o
-                for o in cell.get("outputs", [])
-                if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
-            ]
     body, _ = exporter.from_notebook_node(
         nb, resources={"metadata": {"name": title, "path": str(resources_dir)}}
     )
     return body
+
+
+def warm_up_renderer(resources_dir: Path) -> None:
+    """Render a one-cell page and throw it away: the first page a process renders costs
+    about a second more than the next (nbconvert's imports, templates, styles), so a runner
+    does this in a background thread while its first kernels start."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(
+                "1",
+                outputs=[
+                    nbformat.v4.new_output(
+                        "execute_result",
+                        {"text/html": "<p>1</p>", "text/plain": "1"},
+                        execution_count=1,
+                    )
+                ],
+            )
+        ]
+    )
+    _render_node(nb, title="warm-up", resources_dir=resources_dir)
 
 
 def kernel_for(notebook: Path, kernel_name: str | None, *, quiet: bool) -> str | None:

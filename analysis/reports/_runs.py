@@ -223,19 +223,15 @@ def _look_at_corpus(
     ctx: RunContext, parameters: Mapping[str, Any], *, briefing: bool, quiet: bool
 ) -> None:
     """Record what the run sees (ids, period); with ``briefing``, write the briefing too."""
-    from analysis.analyses.metadata import with_url_sections
-    from analysis.corpus.snapshot import load_corpus_cached
+    from analysis.analyses.metadata import load_report_corpus
 
     t0 = time.perf_counter()
-    # the snapshot the reports of this run read too: the corpus is loaded once per run
-    corpus = load_corpus_cached(
+    corpus = load_report_corpus(  # as the reports of this run load it: once, from the snapshot
         ctx.corpus,
         cache_dir=parameters.get("cache_dir") or None,
         columns=parameters.get("columns") or None,
-        quiet=True,
+        url_section=parameters.get("url_section") or None,
     )
-    if parameters.get("url_section"):
-        corpus = with_url_sections(corpus, into=parameters["url_section"])
     corpus = corpus[~corpus["is_duplicate"].astype(bool)].reset_index(drop=True)
     previous = previous_run(ctx.root, ctx.name, ctx.run_date)
     dated = corpus["published"].dropna()

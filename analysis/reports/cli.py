@@ -31,6 +31,30 @@ exit codes: 0 all ok, 1 some report failed, 2 usage or validation error (nothing
 """
 
 
+def _skip_unused_format_checkers() -> None:
+    """Keep jsonschema from importing ``rfc3987_syntax`` in this process (when installed).
+
+    The runner imports nbformat, which imports jsonschema, whose format module imports
+    ``rfc3987_syntax`` when it can, only to check the JSON schema formats "iri" and
+    "iri-reference"; building that package's grammar takes 1-2 s, on every ``newsdesk``
+    command. Notebook schemas use no such format, and nothing else in this process
+    validates JSON, so the import is skipped (``jsonschema`` treats the package as not
+    installed). Nothing changes once jsonschema was imported.
+    """
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}")
+    return value
+
+
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--date",
@@ -51,6 +75,13 @@ def _common(p: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help="run name: outputs go to <output-root>/<NAME>/<date>/ (default: the corpus "
         "folder or file name; for a schedule its name: or file name)",
+    )
+    p.add_argument(
+        "-j",
+        "--jobs",
+        type=_jobs,
+        metavar="N",
+        help="reports run at once, each in its own kernel (default: CPUs + 1, at most 3)",
     )
     p.add_argument(
         "--no-briefing",
@@ -202,6 +233,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         quiet=args.quiet,
         name=args.name,
         briefing=not args.no_briefing,
+        jobs=args.jobs,
     )
     print("\n" + format_summary(results))
     return exit_code(r.status for r in results)
@@ -222,6 +254,7 @@ def _cmd_schedule(args: argparse.Namespace) -> int:
         quiet=args.quiet,
         name=args.name,
         briefing=not args.no_briefing,
+        jobs=args.jobs,
     )
     print("\n" + format_summary(results))
     return exit_code(r.status for r in results)
@@ -243,6 +276,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     parser = build_parser()
     args = parser.parse_args(argv)
+    _skip_unused_format_checkers()
     commands = {
         "list": _cmd_list,
         "report": _cmd_report,

@@ -159,15 +159,15 @@ def report_section(corpus: pd.DataFrame | None = None) -> Iterator[None]:
         show_message("Nothing to show: no documents match the selected filters.")
     try:
         yield
-    except NoDatesError as exc:  # a normal state of a corpus, not a fault: said plainly
-        if not empty:
-            reason = str(exc).split("(): ", 1)[-1]
-            show_message(f"Not shown: the selected documents have no publication dates ({reason}).")
-            record_section("not_computed", str(exc))
-            return
     except NewsdeskError as exc:
         if not empty:
-            show_message(f"This section could not be computed: {exc}", kind="warning")
+            if isinstance(exc, NoDatesError):  # a normal state of a corpus: said plainly
+                reason = str(exc).split("(): ", 1)[-1]
+                show_message(
+                    f"Not shown: the selected documents have no publication dates ({reason})."
+                )
+            else:
+                show_message(f"This section could not be computed: {exc}", kind="warning")
             record_section("not_computed", str(exc))
             return
     record_section("empty" if empty else "ok")

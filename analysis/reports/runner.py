@@ -32,6 +32,7 @@ from analysis.corpus._walk import mark_output_root
 from analysis.reports._execute import ReportResult, _execute, _show
 from analysis.reports._files import atomic_write
 from analysis.reports._fs import check_writable, clean_stale_temporaries
+from analysis.reports._parallel import _check_jobs, _run_all, _start_renderer_warm_up, default_jobs
 from analysis.reports._params import ReportParameter
 from analysis.reports._plan import (
     REPORTS,
@@ -53,6 +54,7 @@ __all__ = [
     "ReportParameter",
     "ReportResult",
     "available_reports",
+    "default_jobs",
     "find_notebooks_dir",
     "format_summary",
     "rebuild_index",
@@ -156,6 +158,7 @@ def run_reports(
     quiet: bool = False,
     name: str | None = None,
     briefing: bool = True,
+    jobs: int | None = None,
     _strict: bool = False,
 ) -> list[ReportResult]:
     """Run several reports; one failing does not stop the others.
@@ -175,6 +178,10 @@ def run_reports(
             other; the same name on the same date is the same run (re-run or skipped).
         briefing: Write ``briefing.html`` (what changed since the previous run of this name,
             from ``run.json``) and put its summary at the top of each report.
+        jobs: How many reports run at once (each in its own kernel); None: one more than
+            the CPUs this process may use, at most 3 (:func:`default_jobs`). A failing
+            report does not stop the others; results, records, ``run.json`` and the index
+            are the same as in a run one after the other.
         **others: As for :func:`run_report`; ``titles`` maps report name to page title.
 
     Returns:
@@ -213,9 +220,11 @@ def run_reports(
     run_name = check_run_name(name) if name is not None else run_name_for(first.corpus_path)
     for plan in plans:
         _place(plan, run_name)
+    n_jobs = _check_jobs(jobs, len(plans))
+    _start_renderer_warm_up(folder)
     return _run_planned(
         plans, root, run_name, date, briefing=briefing, force=force, progress=progress,
-        timeout=timeout, quiet=quiet,
+        timeout=timeout, quiet=quiet, jobs=n_jobs,
     )  # fmt: skip
 
 
@@ -230,10 +239,11 @@ def _run_planned(
     progress: bool,
     timeout: int | None,
     quiet: bool,
+    jobs: int = 1,
 ) -> list[ReportResult]:
-    """Run the placed plans as one run: its briefing first, the index after each report."""
+    """Run the placed plans as one run, ``jobs`` at a time: its briefing first, the index
+    after each report."""
     first = next((p for p in plans if p.corpus_path is not None), plans[0])
-    results = []
     with running_as(run_name):
         run = start_run(
             root,
@@ -248,10 +258,19 @@ def _run_planned(
         )
         for plan in plans:
             plan.section_html = run.section_html
-            results.append(
-                _execute(plan, force=force, progress=progress, timeout=timeout, quiet=quiet)
+
+        def execute(plan: _Plan) -> ReportResult:
+            return _execute(
+                plan,
+                force=force,
+                progress=progress,
+                timeout=timeout,
+                quiet=quiet,
+                parallel=jobs > 1,
             )
-            index = rebuild_index(root)  # after each report, so a long schedule shows progress
+
+        # the index after each report, so a long schedule shows progress
+        results = _run_all(plans, execute, jobs=jobs, after_each=lambda: rebuild_index(root))
         finish_run(run, results)
         index = rebuild_index(root)
         say(f"index: {_show(index)}", quiet=quiet)

@@ -207,6 +207,7 @@ def run_schedule(
     quiet: bool = False,
     name: str | None = None,
     briefing: bool = True,
+    jobs: int | None = None,
 ) -> list[ReportResult]:
     """Run every report of a schedule file; a failing report does not stop the others.
 
@@ -216,6 +217,7 @@ def run_schedule(
     The run name is ``name``, else the file's ``name:``, else the file name without its
     extension (``daily.yml`` -> ``daily``): outputs go to ``<output_root>/<name>/<date>/``
     and ``briefing.html`` there says what changed since the previous run of that name.
+    ``jobs`` reports run at once (see :func:`analysis.reports.runner.run_reports`).
 
     Example:
         >>> results = run_schedule("schedules/daily.yml")
@@ -258,6 +260,7 @@ def run_schedule(
                 quiet=quiet,
                 name=run_name,
                 briefing=briefing,
+                jobs=jobs,
             )
     except ReportError as exc:
         raise ReportError(f"{schedule.path}: {exc}") from None

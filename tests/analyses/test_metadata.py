@@ -95,3 +95,26 @@ def test_parse_column_mapping():
         parse_column_mapping("section")
     with pytest.raises(AnalysisInputError, match="'colour=red'"):
         parse_column_mapping("colour=red")
+
+
+def test_load_report_corpus_maps_columns_and_fills_url_sections(tmp_path):
+    from analysis.analyses.metadata import load_report_corpus
+    from analysis.corpus.load import load_corpus
+
+    feed = tmp_path / "feed.csv"
+    feed.write_text(
+        "headline,body,link,desk\n"
+        "Harbour vote,The council voted on the harbour dues.,"
+        "https://example.org/news/harbour-town-101,Politics\n"
+        "Rail strike ends,The strike ended after talks overnight.,"
+        "https://example.org/sport/rail-202,Transport\n",
+        encoding="utf-8",
+    )
+    got = load_report_corpus(
+        str(feed), cache_dir=str(tmp_path / "cache"), columns={"category": "desk"},
+        url_section="section",
+    )  # fmt: skip
+    fresh = load_corpus(feed, columns={"category": "desk"}, quiet=True, progress=False)
+    assert got["doc_id"].tolist() == fresh["doc_id"].tolist()
+    assert got["category"].tolist() == ["Politics", "Transport"]
+    assert got["section"].tolist() == ["harbour-town", "rail"]  # as url_section reads them

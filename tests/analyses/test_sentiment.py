@@ -501,3 +501,25 @@ def test_document_rule_and_masking_against_vader_human_ratings():
     assert r["tweets", "sentence_mean", False] < 0.83 < 0.86 < r["tweets", "auto", False]
     assert r["tweets", "auto", True] > r["tweets", "auto", False] - 0.005
     assert r["nytEditorialSnippets", "auto", True] > r["nytEditorialSnippets", "auto", False]
+
+
+def test_t_interval_equals_scipy_stats_t():
+    from analysis.analyses.sentiment import _t_table
+
+    rng = np.random.default_rng(3)
+    sizes = [1, 2, 3, 5, 30, 400]
+    frame = pd.DataFrame(
+        {
+            "k": np.repeat(np.arange(len(sizes)), sizes),
+            "v": rng.normal(size=sum(sizes)),
+        }
+    )
+    for confidence in (0.8, 0.95, 0.99):
+        out = _t_table(frame, "k", "v", confidence)
+        n = out["n"].to_numpy(dtype=float)
+        sd = frame.groupby("k")["v"].std(ddof=1).to_numpy()
+        with np.errstate(invalid="ignore"):
+            t = stats.t.ppf((1 + confidence) / 2, np.where(n >= 2, n - 1, np.nan))
+        expected = out["mean"].to_numpy() - t * sd / np.sqrt(n)
+        assert np.array_equal(out["ci_low"].to_numpy(), expected, equal_nan=True)
+        assert math.isnan(out["ci_low"].iloc[0]) and not math.isnan(out["ci_low"].iloc[1])

@@ -494,3 +494,38 @@ def test_progress_bar_option_gives_the_same_result():
     pd.testing.assert_frame_equal(
         term_frequencies(corpus, progress=True), term_frequencies(corpus, progress=False)
     )
+
+
+@pytest.mark.parametrize("window", [2, 3, 4])
+def test_likelihood_ratio_without_nltk_equals_nltk_to_the_bit(window):
+    from nltk.collocations import BigramCollocationFinder
+    from nltk.metrics import BigramAssocMeasures
+    from nltk.probability import FreqDist
+
+    from analysis.analyses.terms import _likelihood_ratio_scores
+
+    rng = np.random.default_rng(window)
+    letters = "abcdefghij"
+    vocab = [f"w{a}{b}" for a in letters for b in letters[:6]] + ["the", "of", "and"]
+    weights = np.linspace(3, 1, len(vocab))
+    texts = [
+        " ".join(rng.choice(vocab, size=int(rng.integers(1, 80)), p=weights / weights.sum()))
+        for _ in range(120)
+    ]
+    df = pd.DataFrame({"doc_id": [str(i) for i in range(len(texts))], "text": texts})
+    ours = collocations(df, window=window, min_count=2, top=None, progress=False)
+    word_fd, pair_fd = FreqDist(), FreqDist()
+    for text in texts:
+        toks = tokenize(text, stopwords=None)
+        word_fd.update(toks)
+        for k in range(1, window):
+            pair_fd.update(zip(toks, toks[k:], strict=False))
+    stop = default_stopwords()
+    kept = {p: c for p, c in pair_fd.items() if c >= 2 and p[0] not in stop and p[1] not in stop}
+    finder = BigramCollocationFinder(word_fd, FreqDist(kept), window_size=window)
+    ref = finder.score_ngrams(BigramAssocMeasures.likelihood_ratio)
+    assert len(ref) > 50
+    assert _likelihood_ratio_scores(word_fd, kept, word_fd.N(), window) == ref  # exact floats
+    assert ours["term"].tolist() == [f"{a} {b}" for (a, b), _ in ref]
+    assert ours["score"].tolist() == [s for _, s in ref]
+    assert ours.attrs["n_tokens"] == finder.N

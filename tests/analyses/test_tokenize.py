@@ -212,3 +212,90 @@ def test_news_stopwords_add_reporting_words_to_english():
 def test_unknown_stopword_list_names_the_valid_ones():
     with pytest.raises(AnalysisInputError, match="'news'"):
         tokenize("text", stopwords="german")
+
+
+# --------------------------------------------------------------------------- token cache
+
+
+def test_spacy_stopwords_read_without_importing_spacy():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from analysis.analyses._tokenize import _spacy_stopwords; "
+        "words = _spacy_stopwords(); print(len(words), 'spacy' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out == [str(len(STOP_WORDS)), "False"]
+    from analysis.analyses._tokenize import _spacy_stopwords
+
+    assert _spacy_stopwords() == frozenset(STOP_WORDS)
+
+
+def _tok(**kwargs):
+    from analysis.analyses._tokenize import _Tokenizer
+
+    return _Tokenizer(func="test", **kwargs)
+
+
+def test_token_cache_lists_equal_tokenize_and_follow_the_text():
+    from analysis.analyses._tokenize import _TOKEN_CACHE, clear_token_cache
+
+    clear_token_cache()
+    tok = _tok(stopwords="english")
+    texts = [t for t in TEXTS if t.strip()]
+    first = tok.token_lists(texts)
+    assert first == [tok.tokens(t) for t in texts]
+    assert tok.raw_token_lists(texts) == [tok.raw_tokens(t) for t in texts]
+    hits = _TOKEN_CACHE.hits
+    again = tok.token_lists(texts)
+    assert again == first and _TOKEN_CACHE.hits == hits + len(texts)
+    # the same document with another text (as after an edit): the new text's tokens
+    edited = [texts[0].replace("party", "congress"), *texts[1:]]
+    got = tok.token_lists(edited)
+    assert "congress" in got[0] and "party" not in got[0]
+    assert got[0] == tok.tokens(edited[0])
+
+
+def test_token_cache_keys_hold_every_option():
+    from analysis.analyses._tokenize import clear_token_cache
+
+    clear_token_cache()
+    text = ["Blair's Party didn't say 2005 things, THE end"]
+    variants = [
+        {},
+        {"stopwords": None},
+        {"stopwords": "news"},
+        {"stopwords": {"party"}},
+        {"lowercase": False},
+        {"numbers": True},
+        {"min_length": 4},
+        {"punctuation": True},
+    ]
+    for kwargs in variants:  # each after all the others were cached
+        tok = _tok(**kwargs)
+        assert tok.token_lists(text) == [tok.tokens(text[0])], kwargs
+        assert tok.raw_token_lists(text) == [tok.raw_tokens(text[0])], kwargs
+        bigrams = _tok(ngram_range=(1, 2), **kwargs)
+        assert list(bigrams.term_lists(text)) == [bigrams.terms(text[0])], kwargs
+
+
+def test_token_cache_is_bounded_and_public_tokenize_is_not_shared():
+    from analysis.analyses._tokenize import _TOKEN_CACHE, _TokenCache
+
+    small = _TokenCache(max_tokens=5)
+    tok = _tok(stopwords=None)
+    texts = ["one two three", "four five six"]
+    assert small.lists(texts, tok, stopwords=False) == [
+        ["one", "two", "three"],
+        ["four", "five", "six"],
+    ]
+    assert small._size == 0  # 6 tokens > 5: emptied
+    assert small.lists(texts[:1], tok, stopwords=False) == [["one", "two", "three"]]
+    assert small._size == 3
+    words = tokenize("tokens from the public function")
+    words.append("changed")
+    assert tokenize("tokens from the public function") == ["tokens", "public", "function"]
+    assert _TOKEN_CACHE.max_tokens > 1_000_000

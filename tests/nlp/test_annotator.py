@@ -755,3 +755,79 @@ def test_cache_fingerprint_names_segmenting_and_masking(monkeypatch):
     assert "line" in meta["segments"] and texts_mod.MASK_TOKEN in meta["masked"]
     monkeypatch.setattr(texts_mod, "MASK_TOKEN", "another")
     assert fingerprint_of(texts_mod.store_meta("m 1.0", None)) != fingerprint_of(meta)
+
+
+# ------------------------------------------------------------------ document layer memo
+
+
+def _direct_layer(ann: Annotations) -> pd.DataFrame:
+    from analysis.nlp.entity_layer import document_entities
+
+    return document_entities(ann.entities, ann.sentences)
+
+
+def test_document_layer_is_memoised_per_text_and_equals_the_direct_layer(
+    tmp_path, clean, monkeypatch
+):
+    from analysis.nlp import entity_layer
+
+    corpus = _corpus()
+    first = _run(corpus, tmp_path)
+    pd.testing.assert_frame_equal(first.document_entities, _direct_layer(clean))
+    memos = list(Path(first.stats["cache_dir"]).glob("layer-*.parquet"))
+    assert len(memos) == 1
+    calls = []
+    real = entity_layer.document_entities
+    monkeypatch.setattr(
+        entity_layer, "document_entities", lambda e, s: calls.append(len(e)) or real(e, s)
+    )
+    # the same texts under other ids, in another order, plus a duplicate: all from the memo
+    renamed = corpus.assign(doc_id=[f"z{len(corpus) - i:02d}" for i in range(len(corpus))])
+    again = _run(renamed.iloc[::-1], tmp_path)
+    assert calls == []
+    pd.testing.assert_frame_equal(again.document_entities, _direct_layer(again))
+    calls.clear()
+    # an edited text (same doc_id) is computed afresh; the others come from the memo
+    edited = corpus.copy()
+    edited.loc[2, "text"] = edited.loc[2, "text"].replace("Sam Okafor", "Sam Okafor and Okafor")
+    changed = _run(edited, tmp_path)
+    layer = changed.document_entities
+    assert len(calls) == 1 and calls[0] < len(changed.entities)  # d2 alone
+    pd.testing.assert_frame_equal(layer, _direct_layer(changed))
+    assert (layer["doc_id"] == "d2").sum() > (first.document_entities["doc_id"] == "d2").sum()
+
+
+def test_document_layer_memo_follows_aliases_and_layer_code(tmp_path, monkeypatch):
+    from analysis.nlp import _layer_cache
+
+    corpus = _corpus()
+    base = _run(corpus, tmp_path)
+    base.document_entities  # noqa: B018
+    aliased = _run(corpus, tmp_path, aliases={"Germany": "Federal Republic of Germany"})
+    layer = aliased.document_entities
+    assert "Federal Republic of Germany" in set(layer["name"])
+    pd.testing.assert_frame_equal(layer, _direct_layer(aliased))
+    folder = Path(base.stats["cache_dir"])
+    assert len(list(folder.glob("layer-*.parquet"))) == 2
+    monkeypatch.setattr(_layer_cache, "_code_fingerprint", lambda: "other rules")
+    _run(corpus, tmp_path).document_entities  # noqa: B018
+    assert len(list(folder.glob("layer-*.parquet"))) == 3
+
+
+def test_document_layer_without_cache_or_with_repeated_ids_is_computed(tmp_path, clean):
+    pd.testing.assert_frame_equal(clean.document_entities, _direct_layer(clean))
+    corpus = _corpus(4)
+    twice = pd.concat([corpus, corpus.iloc[[1]]], ignore_index=True)  # d1 twice
+    ann = _run(twice, tmp_path)
+    pd.testing.assert_frame_equal(ann.document_entities, _direct_layer(ann))
+    assert not list(Path(ann.stats["cache_dir"]).glob("layer-*.parquet"))
+
+
+def test_document_layer_of_replaced_frames_is_computed_from_them(tmp_path):
+    import dataclasses
+
+    ann = _run(_corpus(), tmp_path)
+    ann.document_entities  # noqa: B018  (fills the memo)
+    fewer = ann.entities[ann.entities["label"] != "GPE"].reset_index(drop=True)
+    other = dataclasses.replace(ann, entities=fewer)
+    pd.testing.assert_frame_equal(other.document_entities, _direct_layer(other))

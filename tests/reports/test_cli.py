@@ -363,3 +363,31 @@ def test_columns_option_and_list_note(monkeypatch, tmp_path, capsys):
     assert cli.main(["list", "--notebooks-dir", str(FIXTURES)]) == 0
     out = capsys.readouterr().out
     assert "query keeps only the articles containing it" in out and "kwic" in out
+
+
+def test_jobs_option_reaches_the_runner_and_is_checked(monkeypatch, tmp_path, capsys):
+    seen = {}
+
+    def fake_run_reports(names, **kwargs):
+        seen.update(kwargs)
+        return []
+
+    monkeypatch.setattr("analysis.reports.runner.run_reports", fake_run_reports)
+    argv = ["report", "tiny", "--notebooks-dir", str(FIXTURES), "-o", str(tmp_path)]
+    assert cli.main([*argv, "--jobs", "2"]) == 0 and seen["jobs"] == 2
+    assert cli.main(argv) == 0 and seen["jobs"] is None  # the runner's default
+    for bad in ("0", "two", "-1"):
+        with pytest.raises(SystemExit) as exit_:
+            cli.main([*argv, "-j", bad])
+        assert exit_.value.code == 2
+        assert "expected a whole number >= 1" in capsys.readouterr().err
+
+
+def test_the_cli_skips_jsonschemas_iri_grammar_and_still_validates_notebooks():
+    code = (
+        "import sys; from analysis.reports import cli; cli._skip_unused_format_checkers(); "
+        "import nbformat; nb = nbformat.v4.new_notebook(); nbformat.validate(nb); "
+        "print('rfc3987_syntax' in sys.modules and sys.modules['rfc3987_syntax'] is None)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "True"

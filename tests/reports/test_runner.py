@@ -599,3 +599,150 @@ def test_run_record_compares_with_the_last_earlier_run(tmp_path, monkeypatch):
     again = json.loads((tmp_path / "r" / "feed" / "2026-01-02" / "run.json").read_text())
     assert again["previous_run"] == "2026-01-01" and again["n_new"] == 2
     assert (tmp_path / "r" / "feed" / "2026-01-01" / "tiny.html").is_file()  # history kept
+
+
+# ----------------------------------------------------------------------------- parallel
+
+
+def _plans(n):
+    from types import SimpleNamespace
+
+    return [SimpleNamespace(name=f"r{i}") for i in range(n)]
+
+
+@pytest.mark.parametrize("jobs", [1, 2, 3])
+def test_run_all_keeps_order_and_runs_after_each(jobs):
+    import threading
+    import time
+
+    from analysis.reports._parallel import _run_all
+
+    seen, after = [], []
+
+    def execute(plan):
+        time.sleep(0.05 if plan.name == "r0" else 0.0)  # the first finishes last
+        seen.append((plan.name, threading.current_thread().name))
+        return plan.name
+
+    out = _run_all(_plans(4), execute, jobs=jobs, after_each=lambda: after.append(1))
+    assert out == ["r0", "r1", "r2", "r3"] and len(after) == 4
+    threads = {t for _, t in seen}
+    assert (len(threads) > 1) == (jobs > 1)
+    if jobs > 1:
+        assert all(t.startswith("newsdesk-report-") for t in threads)
+
+
+def test_run_all_an_escaping_error_waits_for_the_others_then_is_raised():
+    from analysis.reports._parallel import _run_all
+
+    finished = []
+
+    def execute(plan):
+        if plan.name == "r0":
+            raise OSError("disk full")
+        finished.append(plan.name)
+        return plan.name
+
+    with pytest.raises(OSError, match="disk full"):
+        _run_all(_plans(4), execute, jobs=2, after_each=lambda: None)
+    assert sorted(finished) == ["r1", "r2", "r3"]
+
+
+def test_jobs_default_and_validation(no_kernel, tmp_path, monkeypatch):
+    from analysis.reports import _parallel
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    assert _parallel.default_jobs(3) == 3 and _parallel.default_jobs(2) == 2
+    assert _parallel.default_jobs(1) == 1
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)
+    assert _parallel.default_jobs(3) == 1  # one CPU: one report at a time
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(16)), raising=False)
+    assert _parallel.default_jobs(10) == _parallel.MAX_DEFAULT_JOBS
+    assert _parallel._check_jobs(None, 2) == 2 and _parallel._check_jobs(5, 2) == 2
+    for bad in (0, -1, 1.5, "2", True):
+        with pytest.raises(ReportError, match="jobs="):
+            run_reports(
+                ["tiny"], jobs=bad, output_root=tmp_path, notebooks_dir=FIXTURES, progress=False
+            )
+
+
+def test_each_kernel_gets_its_own_sockets_environment_and_folder(tmp_path):
+    from analysis._runlog import _ipc_prefix, kernel_manager_class
+
+    prefixes = {_ipc_prefix() for _ in range(50)}
+    assert len(prefixes) == 50 and all(os.path.isabs(p) for p in prefixes)
+    a = kernel_manager_class(progress=True, report="a", cwd=tmp_path)()
+    b = kernel_manager_class(report="b")()
+    assert a.transport == b.transport == "ipc" and a.ip != b.ip
+
+
+@pytest.mark.slow
+def test_parallel_run_one_failing_report_does_not_stop_the_others(tmp_path):
+    folder = tmp_path / "notebooks"
+    shutil.copytree(FIXTURES, folder)
+    # each records where it ran; slow_one waits (up to 60 s) for tiny, which starts after it
+    for name, wait_for in (("tiny", None), ("slow_one", "tiny")):
+        nb = nbformat.read(FIXTURES / "tiny.ipynb", as_version=4)
+        nb.cells.append(
+            nbformat.v4.new_code_cell(
+                "import os, time, json\n"
+                f"other = {wait_for!r}\n"
+                "deadline = time.time() + 60\n"
+                "while other and not Path(output_dir, f'{other}_ran.json').exists():\n"
+                "    time.sleep(0.1)\n"
+                "    if time.time() > deadline: break\n"
+                f"Path(output_dir, '{name}_ran.json').write_text(json.dumps(dict("
+                "report=os.environ.get('NEWSDESK_REPORT'), cwd=os.getcwd(), "
+                "saw_other=bool(other) and Path(output_dir, f'{other}_ran.json').exists())))"
+            )
+        )
+        nbformat.write(nb, folder / f"{name}.ipynb")
+    root = tmp_path / "reports"
+    before = os.getcwd()
+    results = run_reports(
+        ["slow_one", "broken", "tiny"],
+        output_root=root,
+        run_date=DATE,
+        notebooks_dir=folder,
+        progress=False,
+        quiet=True,
+        jobs=2,
+    )
+    assert os.getcwd() == before  # the runner never changes its own folder
+    assert [r.name for r in results] == ["slow_one", "broken", "tiny"]
+    assert [r.status for r in results] == ["ok", "failed", "ok"]
+    assert results[1].error == "RuntimeError: deliberate failure for tests"
+    day = root / RUN / DATE
+    ran = {n: json.loads((day / f"{n}_ran.json").read_text()) for n in ("slow_one", "tiny")}
+    for name, info in ran.items():
+        assert info["report"] == name and info["cwd"] == str(folder)
+    assert ran["slow_one"]["saw_other"]  # tiny ran while slow_one was running
+    for r in results:
+        record = json.loads(r.record_path.read_text())
+        assert record["status"] == r.status and r.html_path.is_file()
+    run = json.loads((day / "run.json").read_text())
+    assert [(x["report"], x["status"]) for x in run["reports"]] == [
+        ("slow_one", "ok"),
+        ("broken", "failed"),
+        ("tiny", "ok"),
+    ]
+    index = (root / "index.html").read_text()
+    for name in ("slow_one", "broken", "tiny"):
+        assert f'href="{RUN}/{DATE}/{name}.html"' in index
+    assert 'class="failed">failed' in index
+    assert not list(day.glob(".*.tmp*")) and not list(day.glob("*.tmp*"))
+
+
+def test_warm_up_render_then_a_page(tmp_path):
+    from analysis.reports._files import render_html, warm_up_renderer
+
+    warm_up_renderer(FIXTURES)
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell("x", outputs=[nbformat.v4.new_output("stream", text="HI")])
+        ]
+    )
+    path = tmp_path / "n.ipynb"
+    nbformat.write(nb, path)
+    page = render_html(path, title="T", resources_dir=FIXTURES)
+    assert "HI" in page and "<title>T</title>" in page
