@@ -148,6 +148,39 @@ class UnitMerge:
     changed: list[str] = field(default_factory=list)  # sources whose existing docs change
 
 
+def _unit_changes(
+    kept: tuple[Sequence[str], Sequence[str]],
+    gone: tuple[Sequence[str], Sequence[str], Sequence[str]],
+    new: tuple[Sequence[str], Sequence[str]],
+    opts: dict[str, Any],
+) -> tuple[list, list[str], list, Counter[tuple[str, str]], tuple[Counter, Counter, Counter]]:
+    """The new documents' footer cuts, digests and units; the change of each unit's count
+    (each distinct removed or added document once); and the distinct documents per group
+    kept, before (kept + gone) and after (kept + new). See :func:`merge_units`."""
+    new_raw, new_groups = new
+    # distinct documents per group before (kept + gone) and after (kept + new)
+    kept_pairs = set(zip(*kept, strict=True))
+    kept_n = Counter(g for g, _ in kept_pairs)
+    gone_raw, gone_groups, gone_digests = gone
+    cuts = [_cut(text, opts) for text in new_raw]
+    digests = [document_digest(lines).hex() for lines, _, _ in cuts]
+    new_units = [document_units(lines) for lines, _, _ in cuts]
+    delta: Counter[tuple[str, str]] = Counter()
+    gone_extra: set[tuple[str, str]] = set()
+    for text, g, d in zip(gone_raw, gone_groups, gone_digests, strict=True):
+        if (g, d) not in kept_pairs and (g, d) not in gone_extra:  # each distinct one once
+            gone_extra.add((g, d))
+            delta.subtract((g, k) for k in document_units(_cut(text, opts)[0]))
+    new_extra: set[tuple[str, str]] = set()
+    for g, d, keys in zip(new_groups, digests, new_units, strict=True):
+        if (g, d) not in kept_pairs and (g, d) not in new_extra:
+            new_extra.add((g, d))
+            delta.update((g, k) for k in keys)
+    before = kept_n + Counter(g for g, _ in gone_extra)
+    after = kept_n + Counter(g for g, _ in new_extra)
+    return cuts, digests, new_units, delta, (kept_n, before, after)
+
+
 def merge_units(
     kept: tuple[Sequence[str], Sequence[str]],
     gone: tuple[Sequence[str], Sequence[str], Sequence[str]],
@@ -172,26 +205,8 @@ def merge_units(
         n = len(new_raw)
         return UnitMerge(list(new_raw), [0] * n, [0] * n, [None] * n, [""] * n, units)
     need_args = (opts["repeated_min_docs"], opts["repeated_min_share"])
-    # distinct documents per group before (kept + gone) and after (kept + new)
-    kept_pairs = set(zip(*kept, strict=True))
-    kept_n = Counter(g for g, _ in kept_pairs)
-    gone_raw, gone_groups, gone_digests = gone
-    cuts = [_cut(text, opts) for text in new_raw]
-    digests = [document_digest(lines).hex() for lines, _, _ in cuts]
-    new_units = [document_units(lines) for lines, _, _ in cuts]
-    delta: Counter[tuple[str, str]] = Counter()
-    gone_extra: set[tuple[str, str]] = set()
-    for text, g, d in zip(gone_raw, gone_groups, gone_digests, strict=True):
-        if (g, d) not in kept_pairs and (g, d) not in gone_extra:  # each distinct one once
-            gone_extra.add((g, d))
-            delta.subtract((g, k) for k in document_units(_cut(text, opts)[0]))
-    new_extra: set[tuple[str, str]] = set()
-    for g, d, keys in zip(new_groups, digests, new_units, strict=True):
-        if (g, d) not in kept_pairs and (g, d) not in new_extra:
-            new_extra.add((g, d))
-            delta.update((g, k) for k in keys)
-    before = kept_n + Counter(g for g, _ in gone_extra)
-    after = kept_n + Counter(g for g, _ in new_extra)
+    gone_groups = gone[1]
+    cuts, digests, new_units, delta, (kept_n, before, after) = _unit_changes(kept, gone, new, opts)
 
     # the counts after the change, for the table's units and the new documents' units
     cat = units["group"].astype("category")

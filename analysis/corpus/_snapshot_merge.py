@@ -239,6 +239,30 @@ def _dedup_new(
     merged["_similarity"] = score
 
 
+def _without_gone(
+    corpus: pd.DataFrame, report: pd.DataFrame, sigs: np.ndarray, gone: list[str]
+) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray, pd.DataFrame]:
+    """The documents kept and removed, the kept signatures and report rows, when the files
+    ``gone`` are removed (or changed); refused when that would change a kept document."""
+    gone_set = set(gone)
+    in_gone = np.zeros(len(corpus), dtype=bool)
+    if gone_set:
+        file_of = dict(zip(report["path"].tolist(), report["file"].tolist(), strict=True))
+        in_gone = np.array([file_of.get(p) in gone_set for p in corpus["path"].tolist()], bool)
+    kept = corpus[~in_gone] if in_gone.any() else corpus
+    removed = corpus[in_gone]
+    kept_sigs = sigs[~in_gone]
+    if len(removed) and kept["duplicate_of"].isin(removed["doc_id"].tolist()).any():
+        raise IncrementalUnsafe("a removed document was the original of a kept duplicate")
+    if len(removed) and (
+        kept["_norm"].isin(removed["_norm"].tolist()).any()
+        or kept["_content"].isin(removed["_content"].tolist()).any()
+    ):
+        raise IncrementalUnsafe("a removed document had an identical copy")
+    rep_kept = report[[f not in gone_set for f in report["file"].tolist()]] if gone_set else report
+    return kept, removed, kept_sigs, rep_kept
+
+
 def merge_changes(
     corpus: pd.DataFrame,
     report: pd.DataFrame,
@@ -258,22 +282,7 @@ def merge_changes(
     """
     from analysis.corpus._build import doc_ids as _doc_ids
 
-    gone_set = set(gone)
-    in_gone = np.zeros(len(corpus), dtype=bool)
-    if gone_set:
-        file_of = dict(zip(report["path"].tolist(), report["file"].tolist(), strict=True))
-        in_gone = np.array([file_of.get(p) in gone_set for p in corpus["path"].tolist()], bool)
-    kept = corpus[~in_gone] if in_gone.any() else corpus
-    removed = corpus[in_gone]
-    kept_sigs = sigs[~in_gone]
-    if len(removed) and kept["duplicate_of"].isin(removed["doc_id"].tolist()).any():
-        raise IncrementalUnsafe("a removed document was the original of a kept duplicate")
-    if len(removed) and (
-        kept["_norm"].isin(removed["_norm"].tolist()).any()
-        or kept["_content"].isin(removed["_content"].tolist()).any()
-    ):
-        raise IncrementalUnsafe("a removed document had an identical copy")
-    rep_kept = report[[f not in gone_set for f in report["file"].tolist()]] if gone_set else report
+    kept, removed, kept_sigs, rep_kept = _without_gone(corpus, report, sigs, gone)
     if fresh is None or fresh.empty:
         new = corpus.iloc[0:0].copy()
         rep_new = report.iloc[0:0]
