@@ -6,7 +6,8 @@
   ``_dates``, ``_dedup``);
 - :mod:`~analysis.corpus.report`: :class:`LoadReport`, :func:`load_report`;
 - :mod:`~analysis.corpus.snapshot`: :func:`load_corpus_cached`, the corpus snapshot
-  (merging changed files: ``_snapshot_merge``);
+  (merging changed files: ``_snapshot_merge``; their boilerplate from the stored per-source
+  repeated-unit counts: ``_snapshot_boilerplate``);
 - :mod:`~analysis.corpus.shards`: :func:`read_corpus_dask`, sharded corpora for Dask.
 
 The public names are re-exported by :mod:`analysis`; this package imports nothing itself.
