@@ -379,13 +379,20 @@ def load_corpus_cached(
 
 
 def _changed(old: pd.DataFrame, new: pd.DataFrame) -> tuple[list[str], list[str], list[str]]:
-    both = old.merge(new, on="rel", how="outer", suffixes=("_o", "_n"), indicator=True)
-    side = both["_merge"].to_numpy()
-    added = sorted(both.loc[side == "right_only", "rel"].tolist())
-    removed = sorted(both.loc[side == "left_only", "rel"].tolist())
-    differ = (both["size_o"] != both["size_n"]) | (both["mtime_ns_o"] != both["mtime_ns_n"])
-    changed = sorted(both.loc[(side == "both") & differ.to_numpy(), "rel"].tolist())
-    return added, changed, removed
+    """Files added, changed (size or mtime) and removed between two scans."""
+    stats = zip(old["size"].tolist(), old["mtime_ns"].tolist(), strict=True)
+    before = dict(zip(old["rel"].tolist(), stats, strict=True))
+    added: list[str] = []
+    changed: list[str] = []
+    for rel, size, mtime in zip(
+        new["rel"].tolist(), new["size"].tolist(), new["mtime_ns"].tolist(), strict=True
+    ):
+        was = before.pop(rel, None)
+        if was is None:
+            added.append(rel)
+        elif was != (size, mtime):
+            changed.append(rel)
+    return sorted(added), sorted(changed), sorted(before)
 
 
 def _update(

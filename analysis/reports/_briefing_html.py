@@ -152,11 +152,19 @@ def _term_items(frame: pd.DataFrame, kind: str, prefix: str, limit: int | None) 
         else:
             start, end = pd.Timestamp(r.start).date(), pd.Timestamp(r.end).date()
             stat = f"burst {start} – {end}: {r.docs} articles where {r.expected:.1f} were expected"
-        items.append(
-            f'<li><span class="what">{_e(r.term)}</span> <span class="num">{_e(stat)}</span>'
-            f"{_quotes(r.examples[:1] if prefix else r.examples, anchors=not prefix)}</li>"
-        )
+        items.append(_finding(_e(r.term), stat, r.examples, prefix))
     return f"<ol>{''.join(items)}</ol>"
+
+
+def _finding(what_html: str, stat: str, examples: Any, prefix: str, label: str = "") -> str:
+    """One finding: what (already escaped), its label, its figures and its evidence
+    sentences (one in the report's short section; all on the briefing page, linked)."""
+    quotes = _quotes(examples[:1] if prefix else examples, anchors=not prefix)
+    small = f" <small>{_e(label)}</small>" if label else ""
+    return (
+        f'<li><span class="what">{what_html}</span>{small} '
+        f'<span class="num">{_e(stat)}</span>{quotes}</li>'
+    )
 
 
 def _entity_items(b: Briefing, prefix: str, limit: int | None) -> str:
@@ -169,10 +177,7 @@ def _entity_items(b: Briefing, prefix: str, limit: int | None) -> str:
             stat = f"new: in {r.new_docs} new articles, never before"
         else:
             stat = f"rising: {r.new_docs} new articles vs {r.baseline_docs} before (×{2**r.log_ratio:.1f})"
-        items.append(
-            f'<li><span class="what">{_e(r.name)}</span> <small>{_e(r.label)}</small> '
-            f'<span class="num">{_e(stat)}</span>{_quotes(r.examples[:1] if prefix else r.examples, anchors=not prefix)}</li>'
-        )
+        items.append(_finding(_e(r.name), stat, r.examples, prefix, label=r.label))
     return f"<ol>{''.join(items)}</ol>"
 
 
@@ -183,11 +188,8 @@ def _pair_items(b: Briefing, prefix: str, limit: int | None) -> str:
     items = []
     for r in p.head(limit).itertuples(index=False):
         before = "never together before" if r.status == "new" else f"{r.baseline_count} before"
-        items.append(
-            f'<li><span class="what">{_e(r.entity_a)} — {_e(r.entity_b)}</span> '
-            f'<span class="num">{_e(f"together in {r.new_docs} new articles, {before}")}</span>'
-            f"{_quotes(r.examples[:1] if prefix else r.examples, anchors=not prefix)}</li>"
-        )
+        stat = f"together in {r.new_docs} new articles, {before}"
+        items.append(_finding(f"{_e(r.entity_a)} — {_e(r.entity_b)}", stat, r.examples, prefix))
     return f"<ol>{''.join(items)}</ol>"
 
 

@@ -85,7 +85,11 @@ def _report_cell(folder: str, rec: Mapping[str, Any]) -> str:
 def _period(run: Mapping[str, Any]) -> str:
     period = run.get("period")
     if isinstance(period, list) and len(period) == 2 and all(period):
-        return f"{period[0]} – {period[1]}"
+        text = f"{period[0]} – {period[1]}"
+        stray = run.get("period_left_out") or 0
+        if stray:  # the time charts' span; the stray end dates are counted, not hidden
+            text += f" (+{stray:,} stray-dated)"
+        return text
     if run.get("n_docs") is not None:
         return "undated"
     return ""

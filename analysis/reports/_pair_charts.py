@@ -108,6 +108,23 @@ def cooccurrence_heatmap(
     return fig, alt
 
 
+def _ordered_subgraph(graph: Any, nodes: Any) -> Any:
+    """A copy of ``graph`` restricted to ``nodes``, nodes and edges in sorted order.
+
+    ``graph.subgraph(nodes)`` iterates a *set* of the nodes when it is small, so the node
+    order (and with it the seeded spring layout) changed with ``PYTHONHASHSEED``.
+    """
+    import networkx as nx
+
+    keep = set(nodes)
+    sub = nx.Graph()
+    sub.graph.update(graph.graph)
+    sub.add_nodes_from((n, graph.nodes[n]) for n in sorted(keep, key=str))
+    edges = [(a, b) if str(a) <= str(b) else (b, a) for a, b in graph.edges(keep) if b in keep]
+    sub.add_edges_from((a, b, graph.edges[a, b]) for a, b in sorted(edges, key=str))
+    return sub
+
+
 def _packed_spring_layout(graph: Any, *, seed: int) -> tuple[dict[Any, np.ndarray], tuple]:
     """Spring layout per connected component, components packed in rows (largest first).
 
@@ -127,7 +144,7 @@ def _packed_spring_layout(graph: Any, *, seed: int) -> tuple[dict[Any, np.ndarra
     for comp, size in zip(comps, sizes, strict=True):
         if x > 0 and x + size > row_width:
             x, y, row_h = 0.0, y - row_h - 0.4, 0.0
-        sub = graph.subgraph(comp)
+        sub = _ordered_subgraph(graph, comp)
         if len(comp) <= 2:  # one node, or a pair one above the other (labels need width)
             ordered = sorted(comp, key=str)
             local = {n: np.array([0.0, (0.5 - i) * 0.7]) for i, n in enumerate(ordered)}
@@ -187,7 +204,7 @@ def network_chart(
         return float(v) if v is not None else float(graph.degree(node))
 
     nodes = sorted(graph.nodes, key=lambda n: (-size_of(n), str(n)))[:max_nodes]
-    sub = graph.subgraph(nodes).copy()
+    sub = _ordered_subgraph(graph, nodes)
     pos, (width, height) = _packed_spring_layout(sub, seed=seed)
     fig_h = min(max(4.0, (_WIDTH + 1) * height / max(width, 1e-9)), 12.0)
     fig, ax = _new_figure(_WIDTH + 1, fig_h)

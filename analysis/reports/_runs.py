@@ -224,6 +224,7 @@ def _look_at_corpus(
 ) -> None:
     """Record what the run sees (ids, period); with ``briefing``, write the briefing too."""
     from analysis.analyses.metadata import load_report_corpus
+    from analysis.analyses.timespan import chart_span
 
     t0 = time.perf_counter()
     corpus = load_report_corpus(  # as the reports of this run load it: once, from the snapshot
@@ -235,14 +236,20 @@ def _look_at_corpus(
     corpus = corpus[~corpus["is_duplicate"].astype(bool)].reset_index(drop=True)
     previous = previous_run(ctx.root, ctx.name, ctx.run_date)
     dated = corpus["published"].dropna()
+    span = chart_span(corpus)[1]  # the period the time charts show (stray end dates left out)
     ctx.record.update(
         {
             "n_docs": len(corpus),
             "n_dated": len(dated),
             "period": [
+                span.start.date().isoformat() if span.start is not None else None,
+                span.end.date().isoformat() if span.end is not None else None,
+            ],
+            "period_all": [
                 dated.min().date().isoformat() if len(dated) else None,
                 dated.max().date().isoformat() if len(dated) else None,
             ],
+            "period_left_out": span.left_out,
             "previous_run": previous.get("_dir") if previous else None,
         }
     )

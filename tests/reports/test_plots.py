@@ -181,6 +181,41 @@ def test_network_chart_limits_nodes_and_handles_empty():
     assert alt.startswith("Empty network")
 
 
+_LAYOUT_SCRIPT = """
+import hashlib, random, sys
+import networkx as nx
+from analysis.reports import _pair_charts as plots
+r = random.Random(0)
+g = nx.Graph()
+names = [f"Name {i}" for i in range(150)]
+for _ in range(100):
+    a, b = r.sample(names, 2)
+    g.add_edge(a, b, weight=r.randint(1, 5))
+fig, alt = plots.network_chart(g, title="t", max_nodes=40)
+pos, _ = plots._packed_spring_layout(plots._ordered_subgraph(g, list(g)[:60]), seed=42)
+xy = sorted((k, [round(float(v), 6) for v in p]) for k, p in pos.items())
+print(hashlib.md5(repr((alt, xy)).encode()).hexdigest())
+"""
+
+
+def test_network_layout_does_not_depend_on_the_hash_seed():
+    # graph.subgraph(nodes) iterated a set of node names, so the picture changed from run
+    # to run with PYTHONHASHSEED; the same graph must draw the same way in every process
+    import os
+    import subprocess
+    import sys
+
+    out = set()
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "MPLBACKEND": "Agg"}
+        run = subprocess.run(
+            [sys.executable, "-c", _LAYOUT_SCRIPT], env=env, capture_output=True, text=True
+        )
+        assert run.returncode == 0, run.stderr
+        out.add(run.stdout.strip())
+    assert len(out) == 1, out
+
+
 # ----------------------------------------------------------------------------- literal text
 
 MATH = "Fund $x^$"  # parsed as math text, matplotlib raises ValueError while drawing it

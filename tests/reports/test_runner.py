@@ -342,6 +342,37 @@ def test_index_groups_runs_by_name_newest_first_with_history(tmp_path):
     assert "2026-01-01 – 2026-01-03" in row
 
 
+def test_index_period_is_the_charts_span_and_counts_stray_dates(tmp_path):
+    day = tmp_path / "feed" / "2026-01-03"
+    _record(day, "term_frequency")
+    run = {"corpus": "/data/feed.csv", "n_docs": 6000, "period": ["2022-02-28", "2022-08-02"]}
+    run.update(period_all=["2019-10-29", "2022-08-02"], period_left_out=39)
+    (day / "run.json").write_text(json.dumps(run))
+    text = rebuild_index(tmp_path).read_text()
+    assert "2022-02-28 – 2022-08-02 (+39 stray-dated)" in text
+    assert "2019-10-29" not in text  # the raw range would stretch the period over 3 years
+
+
+def test_run_records_the_trimmed_period(tmp_path):
+    import pandas as pd
+
+    from analysis.reports._runs import RunContext, _look_at_corpus
+
+    days = [f"2022-03-0{d}" for d in range(1, 8)] * 30 + ["2019-10-29"]
+    corpus = pd.DataFrame(
+        {"title": [f"t{i}" for i in range(len(days))], "text": "x", "published": days}
+    )
+    path = tmp_path / "feed.csv"
+    corpus.to_csv(path, index=False)
+    out = tmp_path / "r" / "feed" / "2026-01-01"
+    out.mkdir(parents=True)
+    ctx = RunContext(tmp_path / "r", "feed", "2026-01-01", out, path, None)
+    _look_at_corpus(ctx, {"cache_dir": str(tmp_path / "c")}, briefing=False, quiet=True)
+    assert ctx.record["period"] == ["2022-03-01", "2022-03-07"]
+    assert ctx.record["period_all"] == ["2019-10-29", "2022-03-07"]
+    assert ctx.record["period_left_out"] == 1
+
+
 @pytest.mark.parametrize(
     ("corpus", "expected"),
     [
