@@ -33,14 +33,19 @@ _HERE = Path(__file__).resolve().parent
 _SOURCES = ("entity_layer.py", "normalize.py", "nationalities.py")
 
 
+def _layer_sources() -> list[Path]:
+    """The files the layer is made with: its modules and the package's ``analysis/data``."""
+    paths = [_HERE / name for name in _SOURCES]
+    data = _HERE.parent / "data"  # analysis/data, beside the stages
+    if data.is_dir():
+        paths += sorted(p for p in data.iterdir() if p.is_file())
+    return paths
+
+
 @functools.cache
 def _code_fingerprint() -> str:
     digest = hashlib.sha256(f"layer v{LAYER_VERSION}".encode())
-    paths = [_HERE / name for name in _SOURCES]
-    data = _HERE.parent / "data"  # analysis/data
-    if data.is_dir():
-        paths += sorted(p for p in data.iterdir() if p.is_file())
-    for path in paths:
+    for path in _layer_sources():
         digest.update(path.name.encode() + b"\0")
         try:
             digest.update(path.read_bytes())

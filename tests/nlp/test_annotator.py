@@ -814,6 +814,18 @@ def test_document_layer_memo_follows_aliases_and_layer_code(tmp_path, monkeypatc
     assert len(list(folder.glob("layer-*.parquet"))) == 3
 
 
+def test_document_layer_memo_key_reads_the_layer_code_and_the_data_tables():
+    """The key hashes files that exist: the layer's modules and analysis/data (a missing
+    file would only hash as "<missing>", and an edit of it would not start a new memo)."""
+    from analysis.nlp import _layer_cache
+
+    paths = _layer_cache._layer_sources()
+    assert all(p.is_file() for p in paths)
+    names = {p.name for p in paths}
+    assert {"entity_layer.py", "normalize.py", "nationalities.py"} <= names
+    assert {"aliases.csv", "demonyms.csv", "first_names.csv"} <= names
+
+
 def test_document_layer_without_cache_or_with_repeated_ids_is_computed(tmp_path, clean):
     pd.testing.assert_frame_equal(clean.document_entities, _direct_layer(clean))
     corpus = _corpus(4)
