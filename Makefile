@@ -9,14 +9,19 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 CORPUS ?= data/sample
 PYTEST_ARGS ?=
+# Committed notebooks: outputs, execution counts and run-time metadata are stripped
+# (nbstripout). Cell ids are kept: they are stable names, not random ids to renumber.
+NOTEBOOK_FILES := $(or $(shell git ls-files '*.ipynb' 2>/dev/null),$(wildcard notebooks/*.ipynb tests/fixtures/notebooks/*.ipynb))
+NBSTRIPOUT := $(BIN)/nbstripout --keep-id --extra-keys "metadata.papermill cell.metadata.papermill"
 
-.PHONY: help setup report reports schedule test test-fast lint format lab bench clean-reports clean
+.PHONY: help setup report reports schedule test test-fast lint format strip lab bench clean-reports clean
 
 help:
 	@echo "make report      run every report on the bundled sample corpus -> reports/"
 	@echo "make test        run the test suite (set-up included)"
 	@echo "make test-fast   the test suite without tests marked slow"
-	@echo "make lint        ruff check + ruff format --check"
+	@echo "make lint        ruff check + ruff format --check + notebooks without outputs"
+	@echo "make strip       strip outputs and execution counts from the notebooks, in place"
 	@echo "make lab         start JupyterLab with the project's kernel"
 	@echo "make bench       run the benchmarks against the reference tools"
 
@@ -43,10 +48,15 @@ test-fast: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	@$(NBSTRIPOUT) --verify $(NOTEBOOK_FILES) \
+	  || { echo "notebooks above have outputs or run-time metadata: run make strip"; exit 1; }
 
 format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+strip: $(STAMP)
+	$(NBSTRIPOUT) $(NOTEBOOK_FILES)
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks
