@@ -2,7 +2,8 @@
 
 - in the notebooks: :mod:`~analysis.reports.display` (escaped HTML: ``_html``),
   :mod:`~analysis.reports.plots` (``_chart_base``, ``_pair_charts``),
-  :mod:`~analysis.reports.status`, :mod:`~analysis.reports.notebook`;
+  :mod:`~analysis.reports.status`, :mod:`~analysis.reports.notebook`, and the cells every
+  report notebook shares: :mod:`~analysis.reports.notebook_cells`;
 - the explore notebook's widgets: :mod:`~analysis.reports.workbench`;
 - running them: :mod:`~analysis.reports.runner` (parameters ``_params``, ``_param_checks``;
   planning ``_plan``; one report ``_execute``; several at once ``_parallel``; files
