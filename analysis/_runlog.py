@@ -119,6 +119,7 @@ def kernel_manager_class(
     for which report (``NEWSDESK_REPORT``, named on those lines), and it starts in ``cwd``.
     These are given to the kernel process only, not set in this process (no ``os.chdir``,
     no change to ``os.environ``), so reports run in parallel threads each get their own.
+    Its client re-polls while it waits (:mod:`analysis._kernel_client`: a run could hang).
     """
     from jupyter_client import AsyncKernelManager
     from traitlets import default
@@ -129,6 +130,12 @@ def kernel_manager_class(
     folder = os.fspath(cwd) if cwd is not None else None
 
     class IPCKernelManager(AsyncKernelManager):  # type: ignore[misc, valid-type]
+        @default("client_factory")
+        def _client_factory_default(self) -> type:
+            from analysis._kernel_client import PollingKernelClient  # jupyter/nbclient#312
+
+            return PollingKernelClient
+
         @default("transport")
         def _transport_default(self) -> str:
             return "ipc"

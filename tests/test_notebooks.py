@@ -12,6 +12,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from analysis._runlog import kernel_manager_class
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 SAMPLE = ROOT / "data" / "sample"
@@ -126,8 +128,9 @@ def _execute(name: str, tmp_path: Path, **parameters) -> nbformat.NotebookNode:
         str(NOTEBOOKS / f"{name}.ipynb"),
         str(out),
         parameters=parameters,
-        cwd=str(NOTEBOOKS),
         progress_bar=False,
+        # the runner's kernels: started in the notebooks folder, with the re-polling client
+        kernel_manager_class=kernel_manager_class(cwd=NOTEBOOKS),
     )
     return nbformat.read(out, as_version=4)
 
@@ -247,6 +250,28 @@ def _widget_outputs(nb: nbformat.NotebookNode) -> tuple[str, dict[str, list[dict
         for out in model["state"].get("outputs", []):
             html.append(out.get("data", {}).get("text/html", ""))
     return "\n".join(html), models
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+def test_explore_runs_twice_in_one_process(tmp_path):
+    """The second run of a widget notebook in one process hung for good: nbclient's wait for
+    the cell's reply (one poll, no deadline) missed it while the kernel sat idle
+    (jupyter/nbclient#312; 2 of 2 tries before analysis._kernel_client re-polled)."""
+    for i in range(2):
+        run = tmp_path / str(i)
+        run.mkdir()
+        nb = _execute("explore", run, corpus="../data/sample", export_dir=str(run))
+        assert _outputs(nb)[1] == []
+
+
+def test_report_kernels_use_the_re_polling_client():
+    from analysis._kernel_client import PollingKernelClient
+
+    km = kernel_manager_class(cwd=NOTEBOOKS)()
+    client = km.client()
+    assert isinstance(client, PollingKernelClient)
+    assert client.shell_channel_class.__name__ == "_PollingChannel"
 
 
 @pytest.mark.slow
