@@ -81,7 +81,7 @@ def chart_span(
     Example:
         >>> shown, span = chart_span(corpus)  # doctest: +SKIP
         >>> span.message()  # doctest: +SKIP
-        'Time charts cover 2022-02-28 to 2022-08-02: 39 of 5,954 dated articles (0.7%) ...'
+        'Time charts cover 2022-02-28 to 2022-08-02: 11 of 5,954 dated articles (0.2%) ...'
     """
     if column not in corpus.columns:
         raise AnalysisInputError(
