@@ -122,11 +122,12 @@ def run_local(
             if job not in finished:
                 yield annotate_texts(tchunk, keys=kchunk, nlp=nlp, batch_size=batch_size)
     finally:
-        for fut in pending:
-            fut.cancel()
         if not completed:  # interrupted or broken: do not wait for chunks in progress
+            # No fut.cancel() here: the executor's manager thread marks every pending
+            # future failed when the workers stop, and on Python 3.11 it raises (printing a
+            # traceback, "InvalidStateError: CANCELLED") for one that was cancelled first.
             _stop_workers(executor)
-        executor.shutdown(wait=True, cancel_futures=True)
+        executor.shutdown(wait=True, cancel_futures=completed)
 
 
 def _stop_workers(executor: ProcessPoolExecutor) -> None:
