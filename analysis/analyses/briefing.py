@@ -84,12 +84,11 @@ class Briefing:
     def headline(self) -> str:
         """One line: how many new articles, the top rising terms and new entities."""
         if self.mode == "since_last_run":
-            plural = "s" if self.n_new != 1 else ""
-            first = f"{self.n_new:,} new article{plural} since the run of {self.previous_date}"
+            first = f"{_articles(self.n_new, 'new article')} since the run of {self.previous_date}"
         elif self.mode == "first_run":
-            first = f"first run: the last days ({self.n_new:,} articles) against the days before"
+            first = f"first run: the last days ({_articles(self.n_new)}) against the days before"
         else:
-            first = f"first run: {self.n_docs:,} articles, nothing to compare with yet"
+            first = f"first run: {_articles(self.n_docs)}, nothing to compare with yet"
         parts = [first]
         terms = list(self.bursts.get("term", pd.Series(dtype=object)).head(3))
         terms += list(self.rising.get("term", pd.Series(dtype=object)))
@@ -99,6 +98,11 @@ class Briefing:
         if len(self.entities):
             parts.append("new or rising: " + ", ".join(self.entities["name"].head(3)))
         return "; ".join(parts)
+
+
+def _articles(n: int, noun: str = "article") -> str:
+    """``"1 article"``, ``"2,048 articles"``."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 # --------------------------------------------------------------------------- new vs old
