@@ -73,8 +73,10 @@ _TITLE_BEFORE = re.compile(rf"(?<![\w-])({_TITLES})\.?\s+$")
 _THE = re.compile(r"^the\s+(?=\S)", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"(?<=\w)['\u2019][sS]$|(?<=[sS])['\u2019]$")
 _EDGE = ' \t\r\n\u00a0"\u201c\u201d'
-_DASH_LEAD = re.compile(r"^[-\u2013\u2014\u2022*|]+\s+")  # "- Blair" in "poll issue - Blair"
-_DASH_TRAIL = re.compile(r"\s+[-\u2013\u2014\u2022*|]+$")
+# a dash, bullet or quote mark set off by a space is never part of the name beside it:
+# "- Blair" in "poll issue - Blair"; "Boris Johnson '" before a quoted 'sorry' in a headline
+_DASH_LEAD = re.compile(r"^[-\u2013\u2014\u2022*|'\u2018\u2019]+\s+")
+_DASH_TRAIL = re.compile(r"\s+[-\u2013\u2014\u2022*|'\u2018\u2019]+$")
 _WORD_BEFORE = re.compile(r"([\w'\u2019.-]+)\s*$")
 _WORD_AFTER = re.compile(r"^\s*([\w-]+)")
 

@@ -99,6 +99,20 @@ def test_spans_lose_a_dash_or_bullet_at_their_edges_not_inside():
     assert _layer(ann)["text"].tolist() == ["Blair", "Robert Kilroy-Silk", "Harbour fund"]
 
 
+def test_spans_lose_a_quote_mark_set_off_by_a_space_not_an_apostrophe():
+    body = "Ana Ruiz 'sorry' for delay. O'Brien spoke. \u2018 Nerys Quell spoke. Jones' dog ran."
+    _, ann = _doc(
+        body,
+        [
+            ("Ana Ruiz '", "PERSON"),
+            ("O'Brien", "PERSON"),
+            ("\u2018 Nerys Quell", "PERSON"),
+            ("Jones'", "PERSON"),
+        ],
+    )
+    assert _layer(ann)["text"].tolist() == ["Ana Ruiz", "O'Brien", "Nerys Quell", "Jones"]
+
+
 def test_a_country_tagged_as_a_person_is_a_place_but_jordan_stays_a_person():
     body = "Sri Lanka beat England. Jordan scored twice. Sri Lanka won. Ana Ruiz spoke."
     _, ann = _doc(
